@@ -1,0 +1,54 @@
+# pgrest: thin wrapper around meson. `make demo` and `make test` work on a fresh Debian 12 machine.
+BUILD    ?= build
+SANITIZE ?=
+MESON_OPTS ?=
+ifneq ($(SANITIZE),)
+BUILD := build-san
+MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debugoptimized
+endif
+
+# Everything a fresh Debian 12 machine lacks; `make deps` installs what is missing (as root).
+DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev libfcgi-dev libcjson-dev \
+  libjwt-dev libssl-dev libcurl4-openssl-dev libboost-test-dev postgresql-15 postgresql-client-15 \
+  pgbouncer lighttpd curl wrk procps
+
+.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages
+
+all: build
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+print-packages:
+	@echo $(DEB_PACKAGES)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# Unit tests, then integration tests against a real PostgreSQL + PgBouncer + lighttpd stack that
+# the harness starts in a temporary directory and always stops. Last line: "N passed, N failed".
+test: deps build
+	BUILD=$(BUILD) tests/run_all.sh
+
+demo: deps build
+	tests/harness.sh demo
+
+demo-stop:
+	tests/harness.sh demo-stop
+
+# Serve an existing database: PGRST_DB_URI=... PGRST_DB_SCHEMAS=... PGRST_DB_ANON_ROLE=... make serve
+serve: build
+	tests/harness.sh serve
+
+bench: deps build
+	tests/bench/run.sh
+
+clean:
+	rm -rf build build-san

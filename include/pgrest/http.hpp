@@ -1,0 +1,44 @@
+// Transport-neutral request and response. Front ends (cgi/, lambda/) fill a Request and write out
+// a Response; the core never sees FastCGI or Lambda types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pgrest {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct Request {
+  std::string method;        // upper case, e.g. "GET"
+  std::string path;          // raw (still percent-encoded) path, e.g. "/items" or "/rpc/f"
+  std::string query;         // raw query string without '?'
+  std::vector<Header> headers;  // names lower-cased by the front end
+  std::string body;
+
+  // First header with this lower-case name.
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<Header> headers;
+  std::string body;
+
+  std::optional<std::string_view> header(std::string_view name) const;  // case-insensitive
+  void set_header(std::string name, std::string value);  // replaces a header of that name
+};
+
+// "Not Found" for 404 etc.; an empty string for codes without a standard phrase.
+std::string_view reason_phrase(int status);
+
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace pgrest
