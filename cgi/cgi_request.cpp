@@ -1,0 +1,76 @@
+#include "cgi_request.hpp"
+
+namespace pgrest {
+namespace {
+
+const std::string* find(const CgiParams& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string header_name(std::string_view http_name) {
+  std::string out = to_lower(http_name);
+  for (char& c : out) {
+    if (c == '_') c = '-';
+  }
+  return out;
+}
+
+}  // namespace
+
+Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi) {
+  Request req;
+  const std::string* method = find(params, "REQUEST_METHOD");
+  req.method = method ? *method : "GET";
+  const std::string* uri = find(params, "REQUEST_URI");
+  const std::string* script = find(params, "SCRIPT_NAME");
+  const std::string* path_info = find(params, "PATH_INFO");
+  const std::string* query = find(params, "QUERY_STRING");
+  if (uri != nullptr) {
+    // REQUEST_URI keeps the raw, still percent-encoded path that PostgREST's grammar needs.
+    size_t q = uri->find('?');
+    req.path = uri->substr(0, q);
+    req.query = q == std::string::npos ? "" : uri->substr(q + 1);
+    bool strip = script != nullptr && !script->empty() &&
+                 (is_cgi || (path_info != nullptr && !path_info->empty()));
+    if (strip && req.path.compare(0, script->size(), *script) == 0) {
+      req.path.erase(0, script->size());
+    }
+  } else {
+    req.path = path_info ? *path_info : "";
+    req.query = query ? *query : "";
+  }
+  if (req.path.empty() || req.path.front() != '/') req.path.insert(req.path.begin(), '/');
+  for (const auto& [k, v] : params) {
+    if (k.rfind("HTTP_", 0) == 0) {
+      req.headers.push_back({header_name(std::string_view(k).substr(5)), v});
+    } else if (k == "CONTENT_TYPE" && !v.empty()) {
+      req.headers.push_back({"content-type", v});
+    }
+  }
+  req.body = std::move(body);
+  return req;
+}
+
+std::string cgi_response(const Response& res) {
+  std::string out = "Status: " + std::to_string(res.status);
+  std::string_view reason = reason_phrase(res.status);
+  if (!reason.empty()) {
+    out += ' ';
+    out += reason;
+  }
+  out += "\r\n";
+  for (const auto& h : res.headers) {
+    out += h.name;
+    out += ": ";
+    out += h.value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  out += res.body;
+  return out;
+}
+
+}  // namespace pgrest

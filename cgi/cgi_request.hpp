@@ -1,0 +1,22 @@
+// Pure translation between CGI/FastCGI parameters and the core's Request/Response. No I/O here,
+// so it is unit-tested directly.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pgrest/http.hpp"
+
+namespace pgrest {
+
+using CgiParams = std::vector<std::pair<std::string, std::string>>;
+
+// `is_cgi`: the program itself is the script (cgi-bin), so SCRIPT_NAME always prefixes the path;
+// under FastCGI it does only when the server also set PATH_INFO.
+Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi);
+
+// "Status: 200 OK\r\nName: value\r\n...\r\n\r\n" followed by the body.
+std::string cgi_response(const Response& response);
+
+}  // namespace pgrest

@@ -1,0 +1,154 @@
+// The pgrest binary: `pgrest snapshot` writes the schema snapshot; otherwise it answers HTTP
+// requests as a FastCGI responder (fd 0 is a listening socket, as lighttpd/spawn-fcgi/mod_fcgid
+// start it) or, started by a web server's mod_cgi, answers exactly one CGI request.
+#include <fcgiapp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cgi_request.hpp"
+#include "pgrest/handler.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace pgrest;
+
+constexpr const char* kUsage =
+    "Usage: pgrest [CONFIG_FILE]                 serve (FastCGI, or one CGI request)\n"
+    "       pgrest snapshot [--check] [-o FILE] [CONFIG_FILE]\n"
+    "                                            write the schema snapshot (PGRST_SNAPSHOT),\n"
+    "                                            or with --check exit 1 if it is stale\n"
+    "       pgrest --dump-config [CONFIG_FILE]   print the effective configuration\n"
+    "       pgrest --version | --help\n"
+    "Configuration: PostgREST's names, PGRST_* environment variables over the config file\n"
+    "(first argument or PGRST_CONFIG).\n";
+
+std::vector<std::string> environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+CgiParams params_from(char** envp) {
+  CgiParams params;
+  for (char** e = envp; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq == nullptr) continue;
+    params.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+  }
+  return params;
+}
+
+size_t content_length(const CgiParams& params) {
+  for (const auto& [k, v] : params) {
+    if (k == "CONTENT_LENGTH") return std::strtoull(v.c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+// The core never throws on purpose; this is the last line against a bug or bad_alloc.
+Response safe_handle(const Request& req, Context& ctx) {
+  try {
+    return handle(req, ctx);
+  } catch (const std::exception& ex) {
+    return render_error(errors::config(std::string("internal error: ") + ex.what()));
+  } catch (...) {
+    return render_error(errors::config("internal error"));
+  }
+}
+
+int serve(const std::optional<std::string>& config_file) {
+  Context ctx = make_context(environment(), config_file);
+  if (ctx.startup_error) {
+    std::cerr << "pgrest: " << ctx.startup_error->message;
+    if (ctx.startup_error->details) std::cerr << ": " << *ctx.startup_error->details;
+    std::cerr << std::endl;
+  }
+  if (FCGX_IsCGI()) {
+    CgiParams params = params_from(environ);
+    std::string body(content_length(params), '\0');
+    size_t got = body.empty() ? 0 : std::fread(body.data(), 1, body.size(), stdin);
+    body.resize(got);
+    std::string out = cgi_response(safe_handle(request_from_cgi(params, std::move(body), true), ctx));
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    return 0;
+  }
+  FCGX_Init();
+  FCGX_Request request;
+  FCGX_InitRequest(&request, 0, 0);
+  while (FCGX_Accept_r(&request) >= 0) {
+    CgiParams params = params_from(request.envp);
+    std::string body(content_length(params), '\0');
+    int got = body.empty() ? 0 : FCGX_GetStr(body.data(), static_cast<int>(body.size()), request.in);
+    body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    std::string out = cgi_response(safe_handle(request_from_cgi(params, std::move(body), false), ctx));
+    FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
+    FCGX_Finish_r(&request);
+  }
+  return 0;
+}
+
+int snapshot(const std::vector<std::string>& args) {
+  bool check = false;
+  std::optional<std::string> out, config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--check") check = true;
+    else if (args[i] == "-o" && i + 1 < args.size()) out = args[++i];
+    else config_file = args[i];
+  }
+  auto config = load_config(environment(), config_file);
+  if (!config) {
+    std::cerr << "pgrest snapshot: " << config.error().message << std::endl;
+    return 2;
+  }
+  std::string report;
+  auto ok = take_snapshot(config->db_uri, config->db_schemas, out.value_or(config->snapshot), check,
+                          report);
+  if (!ok) {
+    std::cerr << "pgrest snapshot: " << ok.error().message;
+    if (ok.error().details) std::cerr << ": " << *ok.error().details;
+    std::cerr << std::endl;
+    return 2;
+  }
+  (*ok ? std::cout : std::cerr) << "pgrest snapshot: " << report << std::endl;
+  return *ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty()) {
+    if (args[0] == "--help" || args[0] == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (args[0] == "--version") {
+      std::cout << "pgrest " << PGREST_VERSION << " (PostgREST v13 API)" << std::endl;
+      return 0;
+    }
+    if (args[0] == "snapshot") return snapshot({args.begin() + 1, args.end()});
+    if (args[0] == "--dump-config") {
+      auto config = load_config(environment(), args.size() > 1 ? std::optional(args[1]) : std::nullopt);
+      if (!config) {
+        std::cerr << "pgrest: " << config.error().message << std::endl;
+        return 2;
+      }
+      std::cout << dump_config(*config);
+      return 0;
+    }
+    if (args[0].rfind("-", 0) == 0) {
+      std::cerr << kUsage;
+      return 2;
+    }
+  }
+  return serve(args.empty() ? std::nullopt : std::optional(args[0]));
+}

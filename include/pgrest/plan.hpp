@@ -1,0 +1,36 @@
+// Planning: resolves an ApiRequest against the snapshot. Every name that will reach SQL is checked
+// here (tables → PGRST205, columns → 42703, embeds → PGRST108/PGRST127), the response media type
+// is negotiated (PGRST107) and the row range fixed (db-max-rows). Produces a plan that the SQL
+// builder turns into text without consulting the snapshot again.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgrest/api_request.hpp"
+#include "pgrest/config.hpp"
+#include "pgrest/snapshot.hpp"
+
+namespace pgrest {
+
+struct ReadPlan {
+  Table table;                         // the resolved relation (owned copy of the snapshot entry)
+  std::vector<SelectField> select;     // validated; a single "*" field for the default
+  std::vector<Filter> filters;         // top-level filters, ANDed
+  std::vector<LogicTree> logic;        // top-level and=/or= trees, ANDed
+  std::vector<OrderTerm> order;
+  RowRange range;                      // after db-max-rows
+  Offer media;
+  bool head = false;
+  bool count_exact = false;            // Prefer: count=exact
+};
+
+Result<ReadPlan> plan_read(const ApiRequest& request, const Snapshot& snapshot,
+                           const Config& config);
+
+// Resolves the request's relation, or 404 PGRST205 with a "Perhaps you meant" hint.
+Result<Table> resolve_table(const Snapshot& snapshot, const std::string& schema,
+                            const std::string& name);
+
+}  // namespace pgrest

@@ -1,0 +1,104 @@
+// The schema snapshot: what `pgrest snapshot` learnt from the catalog, in a file the request path
+// memory-maps. Opening costs one mmap and a header check whatever the schema's size; a lookup
+// binary-searches a sorted index and parses only the entry it needs (one table's JSON). A missing,
+// truncated, corrupt or version-mismatched file is an Error (503 PGRST002), never a crash.
+//
+// File layout (host byte order): Header, then `count` IndexEntry sorted by key, then the blobs.
+// Keys: "t:<schema>\x1f<name>" → table JSON (with the FKs touching it), "f:<schema>\x1f<name>" →
+// JSON array of the overloads; the meta blob is JSON (fingerprint, schemas, authenticator).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgrest/error.hpp"
+
+namespace pgrest {
+
+inline constexpr uint32_t kSnapshotFormat = 1;
+
+struct Column {
+  std::string name;
+  std::string type;          // base type, format_type() text
+  std::string nominal_type;  // as declared (a domain's name)
+  bool nullable = true;
+  bool is_json = false;
+  bool is_array = false;
+  bool generated = false;
+  std::optional<std::string> default_value;
+  std::vector<std::string> enum_values;
+};
+
+struct ForeignKey {
+  std::string name;
+  std::string schema, table;
+  std::vector<std::string> columns;
+  std::string ref_schema, ref_table;
+  std::vector<std::string> ref_columns;
+  bool one_to_one = false;
+};
+
+struct Table {
+  std::string schema;
+  std::string name;
+  char kind = 'r';  // r table, v view, m matview, f foreign, p partitioned
+  bool insertable = false, updatable = false, deletable = false;
+  std::vector<std::string> pk;
+  std::vector<Column> columns;
+  std::vector<ForeignKey> fks;  // outgoing and incoming, views included
+
+  const Column* column(std::string_view name) const;
+};
+
+struct SnapshotMeta {
+  uint32_t format = 0;
+  std::string fingerprint;
+  int pg_version = 0;
+  std::vector<std::string> schemas;
+  std::string authenticator;
+};
+
+class Snapshot {
+ public:
+  static Result<Snapshot> open(const std::string& path);
+
+  Snapshot(Snapshot&&) noexcept;
+  Snapshot& operator=(Snapshot&&) noexcept;
+  ~Snapshot();
+
+  const SnapshotMeta& meta() const { return meta_; }
+  // Nullopt when absent; an Error when the entry exists but cannot be read.
+  Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
+  // Raw JSON of a function group (overloads), for the RPC planner.
+  std::optional<std::string_view> functions(std::string_view schema, std::string_view name) const;
+  // Names of every table/view in `schema` (used only for "Perhaps you meant" hints).
+  std::vector<std::string> table_names(std::string_view schema) const;
+
+ private:
+  Snapshot() = default;
+  std::optional<std::string_view> find(std::string_view key) const;
+  std::vector<std::string_view> keys_with_prefix(std::string_view prefix) const;
+
+  const unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+  uint32_t count_ = 0;
+  uint64_t index_offset_ = 0;
+  SnapshotMeta meta_;
+};
+
+// Writes a snapshot from the introspection document (the JSON text sql/introspect.sql returns).
+Status write_snapshot(const std::string& path, std::string_view introspection_json);
+
+// `pgrest snapshot`: connect with `db_uri`, run sql/introspect.sql for `schemas`, write `path`.
+// With `check_only`, compare with the existing file's fingerprint instead (false when stale).
+Result<bool> take_snapshot(const std::string& db_uri, const std::vector<std::string>& schemas,
+                           const std::string& path, bool check_only, std::string& report);
+
+// The closest name by edit distance, if close enough to be a useful hint.
+std::optional<std::string> closest_name(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace pgrest

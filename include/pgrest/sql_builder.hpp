@@ -1,0 +1,40 @@
+// Plan → SQL. Two statements per request, sent together in one pipeline (executor.hpp):
+// the settings statement (search_path, role, claims, request.* GUCs, read-only flag) and the main
+// statement, whose single row carries the counts, the body the database built, and the
+// response.headers / response.status GUCs.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "pgrest/http.hpp"
+#include "pgrest/plan.hpp"
+#include "pgrest/sql.hpp"
+
+namespace pgrest {
+
+struct Settings {
+  std::string search_path;   // already quoted list: "test", "public"
+  std::string role;
+  std::string claims_json;
+  std::string method;
+  std::string path;
+  std::string headers_json;
+  std::string cookies_json;
+  bool read_only = false;
+  std::map<std::string, std::string> app_settings;
+};
+
+// Request facts → Settings (headers and cookies as JSON objects, search path from the config).
+Settings request_settings(const Request& request, const Config& config, const std::string& schema,
+                          const std::string& role, const std::string& claims_json, bool read_only);
+
+Sql build_settings(const Settings& settings);
+Sql build_read(const ReadPlan& plan);
+
+// Shared pieces, exposed for unit tests.
+void append_filter(Sql& sql, const std::string& qualifier, const Table& table, const Filter& filter);
+void append_logic(Sql& sql, const std::string& qualifier, const Table& table, const LogicTree& tree);
+
+}  // namespace pgrest

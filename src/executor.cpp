@@ -1,0 +1,134 @@
+#include "pgrest/executor.hpp"
+
+#include <cstdlib>
+
+#include "pg.hpp"
+
+namespace pgrest {
+
+struct Database::Conn {
+  detail::PgConn pg;
+};
+
+namespace {
+
+std::optional<std::string> field(const PGresult* r, int code) {
+  const char* v = PQresultErrorField(r, code);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<std::string> value(const PGresult* r, int col) {
+  if (PQgetisnull(r, 0, col)) return std::nullopt;
+  return std::string(PQgetvalue(r, 0, col), PQgetlength(r, 0, col));
+}
+
+bool send(PGconn* c, const Sql& sql) {
+  std::vector<const char*> values;
+  values.reserve(sql.params.size());
+  for (const auto& p : sql.params) values.push_back(p ? p->c_str() : nullptr);
+  return PQsendQueryParams(c, sql.text.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0) == 1;
+}
+
+// The outcome of one pipeline: either a connection failure (the request may not have run) or the
+// result of each statement.
+struct PipelineOutcome {
+  bool connection_lost = false;
+  std::string connection_error;
+  std::vector<detail::PgResult> results;  // one per statement (the last one returned for it)
+};
+
+PipelineOutcome run_pipeline(PGconn* c, const Sql& settings, const Sql& main) {
+  PipelineOutcome out;
+  auto lost = [&]() -> PipelineOutcome {
+    out.connection_lost = true;
+    out.connection_error = PQerrorMessage(c);
+    return std::move(out);
+  };
+  if (PQenterPipelineMode(c) != 1) return lost();
+  if (!send(c, settings) || !send(c, main) || PQpipelineSync(c) != 1 || PQflush(c) != 0) {
+    PQexitPipelineMode(c);
+    return lost();
+  }
+  for (int stmt = 0; stmt < 2; ++stmt) {
+    detail::PgResult last;
+    while (PGresult* r = PQgetResult(c)) last.reset(r);
+    if (PQstatus(c) == CONNECTION_BAD) return lost();
+    out.results.push_back(std::move(last));
+  }
+  detail::PgResult sync(PQgetResult(c));
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQstatus(c) == CONNECTION_BAD) {
+    return lost();
+  }
+  PQexitPipelineMode(c);
+  return out;
+}
+
+}  // namespace
+
+Database::Database(std::string db_uri, int64_t connect_timeout_seconds)
+    : uri_(std::move(db_uri)), timeout_(connect_timeout_seconds) {}
+
+Database::~Database() = default;
+
+Status Database::connect() {
+  // Our defaults first; anything in db-uri overrides them (expand_dbname).
+  std::string timeout = std::to_string(timeout_ < 2 ? 2 : timeout_);
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "pgrest", uri_.c_str(), nullptr};
+  auto conn = std::make_unique<Conn>();
+  conn->pg.reset(PQconnectdbParams(keys, values, 1));
+  if (PQstatus(conn->pg.get()) != CONNECTION_OK) {
+    std::string msg = conn->pg ? PQerrorMessage(conn->pg.get()) : "out of memory";
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    conn_.reset();
+    return errors::connection(msg);
+  }
+  conn_ = std::move(conn);
+  return Ok{};
+}
+
+Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_safe,
+                               bool authenticated) {
+  for (int attempt = 0;; ++attempt) {
+    bool fresh = false;
+    if (!conn_ || PQstatus(conn_->pg.get()) != CONNECTION_OK) {
+      if (auto s = connect(); !s) return s.take_error();
+      fresh = true;
+    }
+    ++round_trips_;
+    PipelineOutcome out = run_pipeline(conn_->pg.get(), settings, main);
+    if (out.connection_lost) {
+      conn_.reset();
+      // A kept connection may have died while idle (PgBouncer restarted): try once more on a new
+      // one when the request cannot have written anything.
+      if (!fresh && attempt == 0 && retry_safe) continue;
+      std::string msg = out.connection_error;
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      return errors::internal_db(msg);
+    }
+    for (const auto& r : out.results) {
+      ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+      if (st == PGRES_FATAL_ERROR) {
+        std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY).value_or("unknown error");
+        return error_from_pg(field(r.get(), PG_DIAG_SQLSTATE).value_or("XX000"), message,
+                             field(r.get(), PG_DIAG_MESSAGE_DETAIL),
+                             field(r.get(), PG_DIAG_MESSAGE_HINT), authenticated);
+      }
+    }
+    const PGresult* r = out.results[1].get();
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) < 5) {
+      return errors::internal_db("unexpected result shape from the main statement");
+    }
+    DbResult db;
+    if (auto t = value(r, 0)) db.total = std::strtoll(t->c_str(), nullptr, 10);
+    db.page_total = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10);
+    db.body = value(r, 2);
+    db.response_headers = value(r, 3);
+    db.response_status = value(r, 4);
+    return db;
+  }
+}
+
+}  // namespace pgrest

@@ -1,0 +1,309 @@
+#include "pgrest/sql_builder.hpp"
+
+#include "json.hpp"
+
+namespace pgrest {
+namespace {
+
+// `"col"->$1->>$2`; a non-JSON column is turned into jsonb first, as PostgREST does.
+void append_field(Sql& sql, const std::string& qualifier, const Table& table, const Field& f) {
+  const Column* col = table.column(f.name);
+  bool wrap = !f.json_path.empty() && (col == nullptr || !col->is_json);
+  if (wrap) sql.raw("to_jsonb(");
+  sql.raw(qualifier).raw(".").ident(f.name);
+  if (wrap) sql.raw(")");
+  for (const auto& step : f.json_path) {
+    sql.raw(step.as_text ? "->>" : "->");
+    if (step.is_index) sql.param_cast(step.key, "int"); else sql.param_cast(step.key, "text");
+  }
+}
+
+// The output key of a select field: alias, else the last JSON key, else the column name.
+std::string output_name(const SelectField& f) {
+  if (f.alias) return *f.alias;
+  for (auto it = f.field.json_path.rbegin(); it != f.field.json_path.rend(); ++it) {
+    if (!it->is_index) return it->key;
+  }
+  return f.field.name;
+}
+
+const char* binary_operator(Op op) {
+  switch (op) {
+    case Op::eq: return "=";
+    case Op::neq: return "<>";
+    case Op::gt: return ">";
+    case Op::gte: return ">=";
+    case Op::lt: return "<";
+    case Op::lte: return "<=";
+    case Op::like: return "LIKE";
+    case Op::ilike: return "ILIKE";
+    case Op::match: return "~";
+    case Op::imatch: return "~*";
+    case Op::isdistinct: return "IS DISTINCT FROM";
+    case Op::cs: return "@>";
+    case Op::cd: return "<@";
+    case Op::ov: return "&&";
+    case Op::sl: return "<<";
+    case Op::sr: return ">>";
+    case Op::nxr: return "&<";
+    case Op::nxl: return "&>";
+    case Op::adj: return "-|-";
+    default: return "=";
+  }
+}
+
+const char* tsquery_function(Op op) {
+  switch (op) {
+    case Op::plfts: return "plainto_tsquery";
+    case Op::phfts: return "phraseto_tsquery";
+    case Op::wfts: return "websearch_to_tsquery";
+    default: return "to_tsquery";
+  }
+}
+
+std::string like_pattern(std::string v) {
+  for (char& c : v) {
+    if (c == '*') c = '%';
+  }
+  return v;
+}
+
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+void append_condition(Sql& sql, const std::string& q, const Table& t, const Condition& c) {
+  if (const auto* f = std::get_if<Filter>(&c)) {
+    append_filter(sql, q, t, *f);
+  } else {
+    append_logic(sql, q, t, std::get<LogicTree>(c));
+  }
+}
+
+void append_where(Sql& sql, const std::string& q, const ReadPlan& plan) {
+  bool first = true;
+  auto sep = [&] {
+    sql.raw(first ? " WHERE " : " AND ");
+    first = false;
+  };
+  for (const auto& f : plan.filters) {
+    sep();
+    append_filter(sql, q, plan.table, f);
+  }
+  for (const auto& l : plan.logic) {
+    sep();
+    append_logic(sql, q, plan.table, l);
+  }
+}
+
+}  // namespace
+
+void append_filter(Sql& sql, const std::string& q, const Table& t, const Filter& filter) {
+  const OpExpr& e = filter.expr;
+  if (e.negated) sql.raw("NOT (");
+  const Column* col = t.column(filter.field.name);
+  switch (e.op) {
+    case Op::in:
+      append_field(sql, q, t, filter.field);
+      sql.raw(" = ANY(").param(array_literal(e.list)).raw(")");
+      break;
+    case Op::is: {
+      append_field(sql, q, t, filter.field);
+      const std::string& v = e.value;
+      sql.raw(v == "null"       ? " IS NULL"
+              : v == "not_null" ? " IS NOT NULL"
+              : v == "true"     ? " IS TRUE"
+              : v == "false"    ? " IS FALSE"
+                                : " IS UNKNOWN");
+      break;
+    }
+    case Op::fts:
+    case Op::plfts:
+    case Op::phfts:
+    case Op::wfts: {
+      // v13: a column that is not a tsvector is converted with to_tsvector first.
+      bool tsvector = col != nullptr && filter.field.json_path.empty() && col->type == "tsvector";
+      if (!tsvector) {
+        sql.raw("to_tsvector(");
+        if (e.language) sql.param_cast(*e.language, "regconfig").raw(", ");
+      }
+      append_field(sql, q, t, filter.field);
+      if (!tsvector) sql.raw(")");
+      sql.raw(" @@ ").raw(tsquery_function(e.op)).raw("(");
+      if (e.language) sql.param_cast(*e.language, "regconfig").raw(", ");
+      sql.param(e.value).raw(")");
+      break;
+    }
+    default: {
+      append_field(sql, q, t, filter.field);
+      bool like = e.op == Op::like || e.op == Op::ilike;
+      std::string value = like ? like_pattern(e.value) : e.value;
+      sql.raw(" ").raw(binary_operator(e.op)).raw(" ");
+      if (e.quantifier == Quantifier::none) {
+        sql.param(value);
+      } else {
+        sql.raw(e.quantifier == Quantifier::any ? "ANY(" : "ALL(").param(value).raw(")");
+      }
+    }
+  }
+  if (e.negated) sql.raw(")");
+}
+
+void append_logic(Sql& sql, const std::string& q, const Table& t, const LogicTree& tree) {
+  if (tree.negated) sql.raw("NOT ");
+  sql.raw("(");
+  if (tree.children.empty()) sql.raw(tree.is_or ? "false" : "true");
+  for (size_t i = 0; i < tree.children.size(); ++i) {
+    if (i) sql.raw(tree.is_or ? " OR " : " AND ");
+    append_condition(sql, q, t, tree.children[i]);
+  }
+  sql.raw(")");
+}
+
+Settings request_settings(const Request& request, const Config& config, const std::string& schema,
+                          const std::string& role, const std::string& claims_json, bool read_only) {
+  Settings s;
+  s.search_path = quote_ident(schema);
+  for (const auto& extra : config.db_extra_search_path) s.search_path += ", " + quote_ident(extra);
+  s.role = role;
+  s.claims_json = claims_json;
+  s.method = request.method;
+  s.path = request.path;
+  s.read_only = read_only;
+  s.app_settings = config.app_settings;
+  std::string headers = "{", cookies = "{";
+  bool first_header = true, first_cookie = true;
+  for (const auto& h : request.headers) {
+    if (h.name == "cookie") {
+      std::string_view rest = h.value;
+      while (!rest.empty()) {
+        size_t semi = rest.find(';');
+        std::string_view pair = rest.substr(0, semi);
+        rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        size_t eq = pair.find('=');
+        if (eq == std::string_view::npos || eq == 0) continue;
+        if (!first_cookie) cookies += ',';
+        first_cookie = false;
+        json::append_quoted(cookies, pair.substr(0, eq));
+        cookies += ':';
+        json::append_quoted(cookies, pair.substr(eq + 1));
+      }
+      continue;
+    }
+    if (!first_header) headers += ',';
+    first_header = false;
+    json::append_quoted(headers, h.name);
+    headers += ':';
+    json::append_quoted(headers, h.value);
+  }
+  s.headers_json = headers + "}";
+  s.cookies_json = cookies + "}";
+  return s;
+}
+
+Sql build_settings(const Settings& s) {
+  Sql sql;
+  sql.raw("SELECT set_config('search_path', ").param(s.search_path).raw(", true)");
+  sql.raw(", set_config('role', ").param(s.role).raw(", true)");
+  sql.raw(", set_config('request.jwt.claims', ").param(s.claims_json).raw(", true)");
+  sql.raw(", set_config('request.method', ").param(s.method).raw(", true)");
+  sql.raw(", set_config('request.path', ").param(s.path).raw(", true)");
+  sql.raw(", set_config('request.headers', ").param(s.headers_json).raw(", true)");
+  sql.raw(", set_config('request.cookies', ").param(s.cookies_json).raw(", true)");
+  for (const auto& [k, v] : s.app_settings) {
+    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  }
+  // One implicit transaction per request (see executor.cpp): GET/HEAD make it read-only.
+  if (s.read_only) sql.raw(", set_config('transaction_read_only', 'on', true)");
+  return sql;
+}
+
+Sql build_read(const ReadPlan& plan) {
+  const Table& t = plan.table;
+  const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
+  Sql sql;
+  sql.raw("WITH pgrst_source AS (SELECT ");
+  for (size_t i = 0; i < plan.select.size(); ++i) {
+    const SelectField& f = plan.select[i];
+    if (i) sql.raw(", ");
+    if (f.field.name == "*") {
+      sql.raw(q).raw(".*");
+      continue;
+    }
+    if (f.cast) sql.raw("CAST(");
+    append_field(sql, q, t, f.field);
+    if (f.cast) sql.raw(" AS ").raw(*f.cast).raw(")");
+    sql.raw(" AS ").ident(output_name(f));
+  }
+  sql.raw(" FROM ").raw(q);
+  // The WHERE text is reused by the count with the same $n placeholders.
+  size_t where_start = sql.text.size();
+  append_where(sql, q, plan);
+  std::string where = sql.text.substr(where_start);
+  if (!plan.order.empty()) {
+    sql.raw(" ORDER BY ");
+    for (size_t i = 0; i < plan.order.size(); ++i) {
+      const OrderTerm& o = plan.order[i];
+      if (i) sql.raw(", ");
+      append_field(sql, q, t, o.field);
+      if (o.dir == OrderTerm::Dir::asc) sql.raw(" ASC");
+      if (o.dir == OrderTerm::Dir::desc) sql.raw(" DESC");
+      if (o.nulls == OrderTerm::Nulls::first) sql.raw(" NULLS FIRST");
+      if (o.nulls == OrderTerm::Nulls::last) sql.raw(" NULLS LAST");
+    }
+  }
+  if (plan.range.limit) sql.raw(" LIMIT ").param(std::to_string(*plan.range.limit));
+  if (plan.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(plan.range.offset));
+  sql.raw(") SELECT ");
+  if (plan.count_exact) {
+    sql.raw("(SELECT pg_catalog.count(*) FROM ").raw(q).raw(where).raw(")");
+  } else {
+    sql.raw("NULL::bigint");
+  }
+  sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
+  if (plan.head) {
+    sql.raw("NULL::text");
+  } else {
+    switch (plan.media.output) {
+      case Output::json:
+      default:
+        sql.raw("coalesce(json_agg(_pgrst_t), '[]')::text");
+        break;
+      case Output::array_stripped:
+        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)), '[]')::text");
+        break;
+      case Output::object:
+        sql.raw("coalesce((json_agg(_pgrst_t)->0)::text, '')");
+        break;
+      case Output::object_stripped:
+        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)->0)::text, '')");
+        break;
+      case Output::csv:
+        // Header from the first row's keys, then each row in PostgreSQL's record text format.
+        sql.raw(
+            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k "
+            "FROM (SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || '\n' || "
+            "coalesce(string_agg(substring(_pgrst_t::text, 2, length(_pgrst_t::text) - 2), '\n'), "
+            "'')");
+        break;
+    }
+  }
+  sql.raw(
+      " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
+      " nullif(current_setting('response.status', true), '') AS response_status"
+      " FROM (SELECT * FROM pgrst_source) _pgrst_t");
+  return sql;
+}
+
+}  // namespace pgrest

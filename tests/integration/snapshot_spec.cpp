@@ -1,0 +1,72 @@
+// `pgrest snapshot` and the request path's handling of missing, corrupt and stale snapshots.
+#include <fstream>
+#include <sstream>
+
+#include "spec_util.hpp"
+
+using namespace pgtest;
+
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary);
+  f << data;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(snapshot)
+
+BOOST_AUTO_TEST_CASE(missing_snapshot_is_503_naming_the_file) {
+  auto r = cgi("GET", "/items", {"PGRST_SNAPSHOT=/nonexistent/pgrest.snapshot"});
+  CHECK_ERROR(r, 503, "PGRST002");
+  BOOST_TEST(r.body.find("/nonexistent/pgrest.snapshot") != std::string::npos, r.body);
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_and_truncated_snapshots_are_503) {
+  std::string dir = env("PGREST_TEST_DIR");
+  std::string good = read_file(env("PGRST_SNAPSHOT"));
+  BOOST_REQUIRE(good.size() > 100);
+  write_file(dir + "/garbage.snapshot", std::string(4096, 'x'));
+  write_file(dir + "/truncated.snapshot", good.substr(0, good.size() / 2));
+  std::string flipped = good;
+  flipped[8] = static_cast<char>(99);  // the format version field
+  write_file(dir + "/version.snapshot", flipped);
+  for (const char* name : {"garbage", "truncated", "version"}) {
+    auto r = cgi("GET", "/items", {"PGRST_SNAPSHOT=" + dir + "/" + name + ".snapshot"});
+    CHECK_ERROR(r, 503, "PGRST002");
+    BOOST_TEST_INFO(name);
+    BOOST_TEST(r.body.find("pgrest snapshot") != std::string::npos, r.body);
+  }
+  auto v = cgi("GET", "/items", {"PGRST_SNAPSHOT=" + dir + "/version.snapshot"});
+  BOOST_TEST(v.body.find("format 99") != std::string::npos, v.body);
+}
+
+BOOST_AUTO_TEST_CASE(check_detects_a_stale_snapshot) {
+  std::string out;
+  std::string snap = env("PGRST_SNAPSHOT");
+  BOOST_TEST(run({env("PGREST_BIN"), "snapshot", "--check"}, {}, out) == 0, out);
+  sql_exec("create table test.added_later (id int)");
+  int rc = run({env("PGREST_BIN"), "snapshot", "--check"}, {}, out);
+  sql_exec("drop table test.added_later");
+  BOOST_TEST(rc == 1, out);
+  BOOST_TEST(out.find("stale") != std::string::npos, out);
+  BOOST_TEST(run({env("PGREST_BIN"), "snapshot", "--check"}, {}, out) == 0, out);
+}
+
+BOOST_AUTO_TEST_CASE(a_fresh_snapshot_serves_a_new_table) {
+  std::string dir = env("PGREST_TEST_DIR");
+  std::string out;
+  sql_exec("create table test.fresh (id int); grant select on test.fresh to web_anon;");
+  BOOST_TEST(run({env("PGREST_BIN"), "snapshot", "-o", dir + "/fresh.snapshot"}, {}, out) == 0, out);
+  auto r = cgi("GET", "/fresh", {"PGRST_SNAPSHOT=" + dir + "/fresh.snapshot"});
+  sql_exec("drop table test.fresh");
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(r.body == "[]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,64 @@
+// PostgREST's SQLSTATE → HTTP table (../shared/postgrest-reference.md §6.3), row by row, and the
+// rendered error document.
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "pgrest/executor.hpp"
+#include "pgrest/handler.hpp"
+
+namespace bdata = boost::unit_test::data;
+using namespace pgrest;
+
+namespace {
+struct Row {
+  const char* sqlstate;
+  const char* message;
+  bool authenticated;
+  int status;
+};
+std::ostream& operator<<(std::ostream& o, const Row& r) { return o << r.sqlstate << " " << r.message; }
+
+const Row kTable[] = {
+    {"08006", "", false, 503}, {"09000", "", false, 500}, {"0L000", "", false, 403},
+    {"0P000", "", false, 403}, {"23503", "", false, 409}, {"23505", "", false, 409},
+    {"25006", "", false, 405}, {"21000", "UPDATE requires a WHERE clause", false, 400},
+    {"21000", "more than one row", false, 500}, {"22023", "role \"x\" does not exist", false, 401},
+    {"22023", "invalid parameter", false, 400}, {"25001", "", false, 500},
+    {"2D000", "", false, 500}, {"38000", "", false, 500}, {"39000", "", false, 500},
+    {"3B000", "", false, 500}, {"40001", "", false, 500}, {"28000", "", false, 403},
+    {"53400", "", false, 500}, {"53100", "", false, 503}, {"54000", "", false, 500},
+    {"55000", "", false, 500}, {"57P01", "", false, 503}, {"57014", "", false, 500},
+    {"58000", "", false, 500}, {"F0000", "", false, 500}, {"HV000", "", false, 500},
+    {"XX000", "", false, 500}, {"P0001", "", false, 400}, {"P0004", "", false, 500},
+    {"42883", "function foo() does not exist", false, 404},
+    {"42883", "function xmlagg(integer) does not exist", false, 406},
+    {"42P01", "", false, 404}, {"42P17", "", false, 500}, {"42501", "", false, 401},
+    {"42501", "", true, 403}, {"PT402", "", false, 402}, {"PT4xx", "", false, 500},
+    {"23502", "", false, 400}, {"22P02", "", false, 400}, {"42703", "", false, 400},
+};
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(sqlstate_table)
+
+BOOST_DATA_TEST_CASE(maps_like_postgrest, bdata::make(kTable), row) {
+  BOOST_TEST(sqlstate_status(row.sqlstate, row.message, row.authenticated) == row.status);
+}
+
+BOOST_AUTO_TEST_CASE(anonymous_401_asks_for_a_bearer_token) {
+  Error e = error_from_pg("42501", "permission denied for table t", std::nullopt, std::nullopt, false);
+  BOOST_TEST(e.status == 401);
+  BOOST_REQUIRE(e.headers.size() == 1u);
+  BOOST_TEST(e.headers[0].name == "WWW-Authenticate");
+  BOOST_TEST(e.headers[0].value == "Bearer");
+}
+
+BOOST_AUTO_TEST_CASE(rendered_error_is_postgrest_json) {
+  Error e = errors::table_not_found("test", "x\"y", std::string("test.xy"));
+  Response r = render_error(e);
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(r.body ==
+             R"({"code":"PGRST205","details":null,"hint":"Perhaps you meant the table 'test.xy'","message":"Could not find the table 'test.x\"y' in the schema cache"})");
+  BOOST_TEST(r.header("Proxy-Status").value_or("") == "PostgREST; error=PGRST205");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,105 @@
+// Values never become SQL text: hostile strings pushed through every operator, JSON path, order
+// and setting must come out only as bind parameters.
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "pgrest/sql_builder.hpp"
+
+namespace bdata = boost::unit_test::data;
+using namespace pgrest;
+
+namespace {
+
+const char* kHostile[] = {"'; drop table items; --", "\\' or 1=1 --", "$1", "\") or (\"a\"=\"a",
+                          "x'||pg_sleep(10)||'", "E'\\\\x41'", "*/ select 1 /*"};
+
+const Op kOps[] = {Op::eq, Op::neq, Op::gt, Op::gte, Op::lt, Op::lte, Op::like, Op::ilike,
+                   Op::match, Op::imatch, Op::in, Op::isdistinct, Op::fts, Op::plfts,
+                   Op::phfts, Op::wfts, Op::cs, Op::cd, Op::ov, Op::sl, Op::sr, Op::nxr,
+                   Op::nxl, Op::adj};
+
+Table items() {
+  Table t;
+  t.schema = "test";
+  t.name = "items";
+  t.columns = {Column{"id", "integer", "integer"}, Column{"data", "jsonb", "jsonb"}};
+  t.columns[1].is_json = true;
+  return t;
+}
+
+bool contains_hostile(const std::string& text) {
+  for (const char* h : kHostile) {
+    if (text.find(h) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(sql_builder)
+
+BOOST_DATA_TEST_CASE(operator_values_are_parameters, bdata::make(kOps) * bdata::make(kHostile), op,
+                     hostile) {
+  ReadPlan plan;
+  plan.table = items();
+  plan.select = {SelectField{Field{"*", {}}, {}, {}, {}, {}}};
+  Filter f{Field{"data", {JsonStep{true, hostile, false}}}, OpExpr{}};
+  f.expr.op = op;
+  f.expr.value = hostile;
+  f.expr.list = {hostile, "b"};
+  f.expr.language = std::string(hostile);
+  plan.filters.push_back(f);
+  Filter q = f;
+  q.expr.quantifier = Quantifier::any;
+  q.expr.language.reset();
+  if (op != Op::in && op < Op::fts) plan.filters.push_back(q);
+  plan.logic.push_back(LogicTree{true, true, {f, LogicTree{false, false, {f}}}});
+  plan.order.push_back(OrderTerm{std::nullopt, Field{"data", {JsonStep{false, hostile, false}}}});
+  plan.count_exact = true;
+  Sql sql = build_read(plan);
+  BOOST_TEST(!contains_hostile(sql.text), sql.text);
+  bool found = false;
+  for (const auto& p : sql.params) found = found || (p && p->find(hostile) != std::string::npos);
+  BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_CASE(settings_are_parameters) {
+  Request req;
+  req.method = "GET";
+  req.path = kHostile[0];
+  req.headers = {{"x-evil", kHostile[1]}, {"cookie", std::string("a=") + kHostile[2]}};
+  Config config;
+  config.app_settings["app.settings.x"] = kHostile[3];
+  Sql sql = build_settings(request_settings(req, config, "test", kHostile[4], kHostile[5], true));
+  BOOST_TEST(!contains_hostile(sql.text), sql.text);
+  BOOST_TEST(sql.text.find("transaction_read_only") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(read_statement_shape) {
+  ReadPlan plan;
+  plan.table = items();
+  plan.select = {SelectField{Field{"id", {}}, std::string("ident"), std::string("text"), {}, {}}};
+  Filter f{Field{"id", {}}, OpExpr{}};
+  f.expr.value = "5";
+  plan.filters = {f};
+  plan.range.limit = 10;
+  plan.range.offset = 20;
+  Sql sql = build_read(plan);
+  BOOST_TEST(sql.text ==
+             "WITH pgrst_source AS (SELECT CAST(\"test\".\"items\".\"id\" AS text) AS \"ident\" "
+             "FROM \"test\".\"items\" WHERE \"test\".\"items\".\"id\" = $1 LIMIT $2 OFFSET $3) "
+             "SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, "
+             "coalesce(json_agg(_pgrst_t), '[]')::text AS body, "
+             "nullif(current_setting('response.headers', true), '') AS response_headers, "
+             "nullif(current_setting('response.status', true), '') AS response_status "
+             "FROM (SELECT * FROM pgrst_source) _pgrst_t");
+  BOOST_TEST(sql.params.size() == 3u);
+  BOOST_TEST(*sql.params[0] == "5");
+}
+
+BOOST_AUTO_TEST_CASE(identifiers_are_quoted) {
+  BOOST_TEST(quote_ident("a\"b") == "\"a\"\"b\"");
+  BOOST_TEST(quote_ident(std::string("ab\0cd", 5)) == "\"ab\"");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
