@@ -75,11 +75,9 @@ Error unacceptable_media(const std::vector<std::string>& types) {
   return make(406, "PGRST107", "None of these media types are available: " + join(types, ", "));
 }
 Error not_embedded(std::string_view name) {
-  return make(400, "PGRST108",
-              "'" + std::string(name) + "' is not an embedded resource in this request",
-              std::nullopt,
-              "Verify that '" + std::string(name) +
-                  "' is included in the 'select' query parameter.");
+  std::string quoted = "'" + std::string(name) + "'";
+  return make(400, "PGRST108", quoted + " is not an embedded resource in this request",
+              std::nullopt, "Verify that " + quoted + " is included in the 'select' query parameter.");
 }
 Error put_limit() {
   return make(400, "PGRST114", "limit/offset querystring parameters are not allowed for PUT");

@@ -7,7 +7,7 @@
 namespace bdata = boost::unit_test::data;
 using namespace pgtest;
 
-BOOST_AUTO_TEST_SUITE(errors)
+BOOST_AUTO_TEST_SUITE(error_responses)
 
 BOOST_DATA_TEST_CASE(unknown_table_is_404_with_a_hint, bdata::make(kFrontends), fe) {
   auto r = get(fe, "/itemz");

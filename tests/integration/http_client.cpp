@@ -93,8 +93,9 @@ HttpResponse http(const std::string& method, const std::string& base, const std:
   return res;
 }
 
+// Runs argv with extra_env, feeding `input`; stdout (and stderr when `merge_stderr`) → output.
 int run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
-        std::string& output, const std::string& input) {
+        std::string& output, const std::string& input, bool merge_stderr) {
   int out_pipe[2], in_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -106,7 +107,7 @@ int run(const std::vector<std::string>& argv, const std::vector<std::string>& ex
     }
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
-    dup2(out_pipe[1], 2);
+    if (merge_stderr) dup2(out_pipe[1], 2);
     close(in_pipe[1]);
     close(out_pipe[0]);
     std::vector<char*> args;
@@ -133,7 +134,7 @@ int run(const std::vector<std::string>& argv, const std::vector<std::string>& ex
 
 int run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
         std::string& output) {
-  return run(argv, extra_env, output, "");
+  return run(argv, extra_env, output, "", true);
 }
 
 HttpResponse cgi(const std::string& method, const std::string& target,
@@ -157,7 +158,7 @@ HttpResponse cgi(const std::string& method, const std::string& target,
   }
   for (const auto& x : extra_env) e.push_back(x);
   std::string out;
-  run({env("PGREST_BIN")}, e, out, body);
+  run({env("PGREST_BIN")}, e, out, body, false);  // stderr is the web server's error log
   HttpResponse res;
   size_t end = out.find("\r\n\r\n");
   if (end == std::string::npos) {

@@ -22,7 +22,7 @@ std::string make_token(const std::string& claims_json, const std::string& secret
 }
 }  // namespace pgtest
 
-BOOST_AUTO_TEST_SUITE(read)
+BOOST_AUTO_TEST_SUITE(read_slice)
 
 BOOST_DATA_TEST_CASE(all_rows_as_a_json_array, bdata::make(kFrontends), fe) {
   auto r = get(fe, "/items?select=id&order=id");

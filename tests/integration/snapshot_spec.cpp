@@ -19,7 +19,7 @@ void write_file(const std::string& path, const std::string& data) {
 }
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(snapshot)
+BOOST_AUTO_TEST_SUITE(snapshot_files)
 
 BOOST_AUTO_TEST_CASE(missing_snapshot_is_503_naming_the_file) {
   auto r = cgi("GET", "/items", {"PGRST_SNAPSHOT=/nonexistent/pgrest.snapshot"});

@@ -6,11 +6,12 @@
 #include "pgrest/sql_builder.hpp"
 
 namespace bdata = boost::unit_test::data;
+BOOST_TEST_DONT_PRINT_LOG_VALUE(pgrest::Op)
 using namespace pgrest;
 
 namespace {
 
-const char* kHostile[] = {"'; drop table items; --", "\\' or 1=1 --", "$1", "\") or (\"a\"=\"a",
+const char* kHostile[] = {"'; drop table items; --", "\\' or 1=1 --", "$$ or $$", "\") or (\"a\"=\"a",
                           "x'||pg_sleep(10)||'", "E'\\\\x41'", "*/ select 1 /*"};
 
 const Op kOps[] = {Op::eq, Op::neq, Op::gt, Op::gte, Op::lt, Op::lte, Op::like, Op::ilike,
@@ -22,8 +23,13 @@ Table items() {
   Table t;
   t.schema = "test";
   t.name = "items";
-  t.columns = {Column{"id", "integer", "integer"}, Column{"data", "jsonb", "jsonb"}};
-  t.columns[1].is_json = true;
+  Column id, data;
+  id.name = "id";
+  id.type = "integer";
+  data.name = "data";
+  data.type = "jsonb";
+  data.is_json = true;
+  t.columns = {id, data};
   return t;
 }
 

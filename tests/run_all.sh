@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs every test suite in order and prints, as its LAST line, exactly "N passed, N failed".
+# Exit status: 0 only if nothing failed and nothing crashed.
+#
+#   BUILD=build tests/run_all.sh        (BUILD is relative to the repository root, default build)
+#
+# Boost.Test binaries run with their normal log on the console (--log_level=test_suite) and an XML
+# report (--report_format=XML --report_level=short) in a temporary file; the counts come from the
+# report's top <TestSuite>: test_cases_passed, and test_cases_failed (Boost already counts aborted
+# test cases as failed; an aborted count larger than the failed count is taken instead).  A binary
+# that is missing, crashes or writes no report counts as 1 failed; so does a non-zero exit status
+# with no failed test case in the report (e.g. a sanitizer or a global fixture failing at exit).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+BUILD_DIR=${BUILD:-build}
+[[ $BUILD_DIR == /* ]] || BUILD_DIR="$ROOT/$BUILD_DIR"
+HARNESS="$ROOT/tests/harness.sh"
+if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi
+
+REPORTS=$(mktemp -d /tmp/pgrest-reports.XXXXXXXX) || exit 1
+trap 'rm -rf "$REPORTS"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+total_passed=0
+total_failed=0
+summary=()
+
+record() { # name passed failed note
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+  summary+=("$(printf '  %-14s %4d passed, %4d failed%s' "$1" "$2" "$3" "${4:+  ($4)}")")
+}
+
+# "passed failed" from a Boost.Test XML report; fails if there is no readable report.
+boost_counts() {
+  "$PY" - "$1" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+    ts = root if root.tag == "TestSuite" else root.find("TestSuite")
+    p = int(ts.get("test_cases_passed", "0"))
+    f = int(ts.get("test_cases_failed", "0"))
+    a = int(ts.get("test_cases_aborted", "0"))
+except Exception:
+    sys.exit(1)
+print(p, max(f, a))
+EOF
+}
+
+# boost_suite NAME BINARY [PREFIX-COMMAND...]: run a Boost.Test binary (through PREFIX, e.g. the
+# harness, if given).
+boost_suite() {
+  local name=$1 bin=$2 report counts rc=0 passed failed note=""
+  shift 2
+  report="$REPORTS/$name.xml"
+  echo "=== $name: ${*:+$* }$bin"
+  if [[ ! -x $bin ]]; then
+    echo "run_all: $name: $bin does not exist (build it first: make build)" >&2
+    record "$name" 0 1 "binary missing"
+    return
+  fi
+  "$@" "$bin" --report_format=XML --report_level=short --report_sink="$report" --log_level=test_suite || rc=$?
+  if counts=$(boost_counts "$report" 2>/dev/null); then
+    read -r passed failed <<<"$counts"
+    if ((rc != 0 && failed == 0)); then
+      failed=1
+      note="exit status $rc"
+    fi
+  else
+    passed=0 failed=1 note="no report, exit status $rc"
+    ((rc > 128 && rc < 200)) && note="crashed: signal $((rc - 128)), no report"
+  fi
+  record "$name" "$passed" "$failed" "$note"
+}
+
+# script_suite NAME COMMAND...: a suite script whose last output line is "N passed, N failed".
+script_suite() {
+  local name=$1 out rc=0 last passed=0 failed=1 note=""
+  shift
+  echo "=== $name: $*"
+  out="$REPORTS/$name.out"
+  "$@" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  last=$(tail -n 1 "$out")
+  if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]}
+    ((rc != 0 && failed == 0)) && failed=1 note="exit status $rc"
+  else
+    note="no summary line, exit status $rc"
+  fi
+  record "$name" "$passed" "$failed" "$note"
+}
+
+# ---- the suites, in order ------------------------------------------------------------------------
+boost_suite unit "$BUILD_DIR/unit_tests"
+boost_suite integration "$BUILD_DIR/integration_tests" "$HARNESS" run --
+# script_suite cgi "$ROOT/tests/cgi/run.sh"
+# ----------------------------------------------------------------------------------------------------
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+((total_failed == 0))
