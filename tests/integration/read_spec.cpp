@@ -1,6 +1,8 @@
 // The read slice over real HTTP: lighttpd → pgrest (FastCGI and CGI) → PgBouncer → PostgreSQL.
 #include <jwt.h>
 
+#include <fstream>
+
 #include "spec_util.hpp"
 
 namespace bdata = boost::unit_test::data;
@@ -159,3 +161,34 @@ BOOST_AUTO_TEST_CASE(config_file_is_read) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The settings statement, the main statement and the Sync leave in one write and come back in one
+// flight: strace shows exactly one send carrying queries between the login and the Terminate.
+BOOST_AUTO_TEST_CASE(one_round_trip_per_request) {
+  std::string trace = env("PGREST_TEST_DIR") + "/strace.out";
+  std::vector<std::string> e = {"GATEWAY_INTERFACE=CGI/1.1", "REQUEST_METHOD=GET",
+                                "REQUEST_URI=/cgi-bin/pgrest/items?select=id&id=eq.1",
+                                "SCRIPT_NAME=/cgi-bin/pgrest", "PATH_INFO=/items",
+                                "ASAN_OPTIONS=detect_leaks=0"};  // LeakSanitizer cannot run under ptrace
+  std::string out;
+  int rc = run({"/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,recvfrom", "-s", "1", "-o",
+                trace, env("PGREST_BIN")},
+               e, out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST(out.find("[{\"id\":1}]") != std::string::npos, out);
+  std::ifstream in(trace);
+  std::string line;
+  int query_sends = 0, later_sends = 0;
+  bool after_query = false;
+  while (std::getline(in, line)) {
+    bool send = line.find("sendto(") != std::string::npos;
+    if (send && line.find(", \"P\"") != std::string::npos) {
+      ++query_sends;
+      after_query = true;
+    } else if (send && after_query && line.find("\"X\"") == std::string::npos) {
+      ++later_sends;  // anything sent after the pipeline except the Terminate message
+    }
+  }
+  BOOST_TEST(query_sends == 1, out);
+  BOOST_TEST(later_sends == 0);
+}

@@ -1,0 +1,30 @@
+-- The todo example app (make demo): the database is the whole backend. The harness creates the
+-- authenticator role `postgrest` (LOGIN NOINHERIT, not a superuser) before loading this file.
+create schema todo;
+
+create role web_anon nologin;
+create role todo_user nologin;
+grant web_anon to postgrest;
+grant todo_user to postgrest;
+
+create table todo.tasks (
+  id serial primary key,
+  done boolean not null default false,
+  name text not null,
+  owner name not null default current_user
+);
+
+-- Everyone sees and changes only their own tasks; the anonymous role may read them all.
+alter table todo.tasks enable row level security;
+create policy owner_all on todo.tasks for all
+  using (owner = current_user) with check (owner = current_user);
+create policy anon_read on todo.tasks for select to web_anon using (true);
+
+grant usage on schema todo to web_anon, todo_user;
+grant select on todo.tasks to web_anon;
+grant select, insert, update, delete on todo.tasks to todo_user;
+grant usage, select on sequence todo.tasks_id_seq to todo_user;
+
+insert into todo.tasks (name, done, owner) values
+  ('finish tutorial 0', true, 'web_anon'),
+  ('pat self on back', false, 'web_anon');
