@@ -287,7 +287,7 @@ lighttpd_start() {
 group_is_ours() {
   local p
   for p in $(pgrep -g "$1" 2>/dev/null); do
-    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null \
+    { tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null \
       | grep -qxF -e "PGREST_STATE_DIR=$dir" -e "PGRST_SNAPSHOT=$dir/snapshot.bin" && return 0
   done
   return 1
