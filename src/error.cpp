@@ -99,6 +99,9 @@ Error invalid_preferences(const std::vector<std::string>& prefs) {
 Error aggregates_disabled() {
   return make(400, "PGRST123", "Use of aggregate functions is not allowed");
 }
+Error not_implemented(std::string details) {
+  return make(400, "PGRST127", "Feature not implemented", std::move(details));
+}
 Error invalid_path() { return make(404, "PGRST125", "Invalid path specified in request URL"); }
 
 // 2xx: the schema cache (our snapshot)

@@ -14,15 +14,6 @@ Error unknown_column(const Table& t, std::string_view column) {
   return e;
 }
 
-Error not_implemented(std::string details) {
-  Error e;
-  e.status = 400;
-  e.code = "PGRST127";
-  e.message = "Feature not implemented";
-  e.details = std::move(details);
-  return e;
-}
-
 Status check_field(const Table& t, const Field& f) {
   if (t.column(f.name) == nullptr) return unknown_column(t, f.name);
   return Ok{};
@@ -93,12 +84,12 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
 
   for (const auto& item : req.params.select) {
     if (std::holds_alternative<SelectEmbed>(item.item)) {
-      return not_implemented("resource embedding is not available yet");
+      return errors::not_implemented("resource embedding is not available yet");
     }
     const auto& field = std::get<SelectField>(item.item);
     if (field.aggregate) {
       if (!config.db_aggregates_enabled) return errors::aggregates_disabled();
-      return not_implemented("aggregate functions are not available yet");
+      return errors::not_implemented("aggregate functions are not available yet");
     }
     if (field.field.name != "*") {
       if (auto s = check_field(t, field.field); !s) return s.take_error();

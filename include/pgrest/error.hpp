@@ -67,6 +67,7 @@ Error unsupported_method(std::string_view method);              // PGRST117 405
 Error invalid_preferences(const std::vector<std::string>& prefs);  // PGRST122 400
 Error aggregates_disabled();                                    // PGRST123 400
 Error invalid_path();                                           // PGRST125 404
+Error not_implemented(std::string details);                     // PGRST127 400
 Error table_not_found(std::string_view schema, std::string_view table,
                       std::optional<std::string> suggestion);   // PGRST205 404
 Error column_not_found(std::string_view table, std::string_view column);  // PGRST204 400

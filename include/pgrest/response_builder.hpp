@@ -1,0 +1,21 @@
+// DbResult → Response: status (200/206/416 from the range and count), Content-Type,
+// Content-Range, Content-Location, Preference-Applied, then the response.status and
+// response.headers GUCs that SQL may have set (invalid values → 500 PGRST112/PGRST111).
+#pragma once
+
+#include <string>
+
+#include "pgrest/api_request.hpp"
+#include "pgrest/executor.hpp"
+#include "pgrest/plan.hpp"
+
+namespace pgrest {
+
+// Content-Type header value for a negotiated output.
+std::string content_type(const Offer& media);
+
+Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db);
+
+Status apply_response_gucs(const DbResult& db, Response& response);
+
+}  // namespace pgrest

@@ -1,0 +1,82 @@
+#include "pgrest/response_builder.hpp"
+
+#include <charconv>
+
+#include "json.hpp"
+
+namespace pgrest {
+
+std::string content_type(const Offer& media) {
+  switch (media.output) {
+    case Output::csv: return "text/csv; charset=utf-8";
+    case Output::object: return "application/vnd.pgrst.object+json; charset=utf-8";
+    case Output::object_stripped:
+      return "application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8";
+    case Output::array_stripped:
+      return "application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8";
+    default: return "application/json; charset=utf-8";
+  }
+}
+
+// response.status / response.headers set by SQL override what we built (success responses only).
+Status apply_response_gucs(const DbResult& db, Response& res) {
+  if (db.response_status) {
+    int status = 0;
+    const std::string& s = *db.response_status;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), status);
+    if (ec != std::errc() || p != s.data() + s.size() || status < 100 || status > 999) {
+      Error e;
+      e.code = "PGRST112";
+      e.message = "response.status guc must be a valid status code";
+      return e;
+    }
+    res.status = status;
+  }
+  if (db.response_headers) {
+    Error bad;
+    bad.code = "PGRST111";
+    bad.message = "response.headers guc must be a JSON array composed of objects with a single key and a string value";
+    json::Ptr doc = json::parse(*db.response_headers);
+    if (!doc || !cJSON_IsArray(doc.get())) return bad;
+    std::vector<Header> extra;
+    const cJSON* item = nullptr;
+    cJSON_ArrayForEach(item, doc.get()) {
+      if (!cJSON_IsObject(item) || cJSON_GetArraySize(item) != 1 ||
+          !cJSON_IsString(item->child)) {
+        return bad;
+      }
+      extra.push_back({item->child->string, item->child->valuestring});
+    }
+    // A name we already set is replaced; repeated names from SQL are all kept.
+    for (const auto& h : extra) {
+      std::erase_if(res.headers, [&](const Header& x) { return iequals(x.name, h.name); });
+    }
+    for (auto& h : extra) res.headers.push_back(std::move(h));
+  }
+  return Ok{};
+}
+
+Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, const DbResult& db) {
+  bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
+  if (singular && db.page_total != 1) return errors::singular(db.page_total);
+  Response res;
+  int64_t offset = plan.range.offset;
+  res.status = range_status(offset, db.page_total, db.total);
+  if (res.status == 416) {
+    Error e = errors::invalid_range("An offset of " + std::to_string(offset) +
+                                    " was requested, but there are only " +
+                                    std::to_string(*db.total) + " rows.");
+    e.headers.push_back({"Content-Range", content_range(offset, 0, db.total)});
+    return e;
+  }
+  res.headers.push_back({"Content-Type", content_type(plan.media)});
+  res.headers.push_back({"Content-Range", content_range(offset, db.page_total, db.total)});
+  std::string location = api.raw_path;
+  if (!api.params.canonical.empty()) location += "?" + api.params.canonical;
+  res.headers.push_back({"Content-Location", location});
+  if (plan.count_exact) res.headers.push_back({"Preference-Applied", "count=exact"});
+  if (!api.head && db.body) res.body = *db.body;
+  return res;
+}
+
+}  // namespace pgrest
