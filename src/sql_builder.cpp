@@ -229,13 +229,10 @@ Sql build_settings(const Settings& s) {
   return sql;
 }
 
-Sql build_read(const ReadPlan& plan) {
-  const Table& t = plan.table;
-  const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
-  Sql sql;
-  sql.raw("WITH pgrst_source AS (SELECT ");
-  for (size_t i = 0; i < plan.select.size(); ++i) {
-    const SelectField& f = plan.select[i];
+void append_select_list(Sql& sql, const std::string& q, const Table& t,
+                        const std::vector<SelectField>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const SelectField& f = fields[i];
     if (i) sql.raw(", ");
     if (f.field.name == "*") {
       sql.raw(q).raw(".*");
@@ -246,6 +243,44 @@ Sql build_read(const ReadPlan& plan) {
     if (f.cast) sql.raw(" AS ").raw(*f.cast).raw(")");
     sql.raw(" AS ").ident(output_name(f));
   }
+}
+
+void append_body(Sql& sql, Output output, bool head) {
+  if (head) {
+    sql.raw("NULL::text");
+  } else {
+    switch (output) {
+      case Output::json:
+      default:
+        sql.raw("coalesce(json_agg(_pgrst_t), '[]')::text");
+        break;
+      case Output::array_stripped:
+        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)), '[]')::text");
+        break;
+      case Output::object:
+        sql.raw("coalesce((json_agg(_pgrst_t)->0)::text, '')");
+        break;
+      case Output::object_stripped:
+        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)->0)::text, '')");
+        break;
+      case Output::csv:
+        // Header from the first row's keys, then each row in PostgreSQL's record text format.
+        sql.raw(
+            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k "
+            "FROM (SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || '\n' || "
+            "coalesce(string_agg(substring(_pgrst_t::text, 2, length(_pgrst_t::text) - 2), '\n'), "
+            "'')");
+        break;
+    }
+  }
+}
+
+Sql build_read(const ReadPlan& plan) {
+  const Table& t = plan.table;
+  const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
+  Sql sql;
+  sql.raw("WITH pgrst_source AS (SELECT ");
+  append_select_list(sql, q, t, plan.select);
   sql.raw(" FROM ").raw(q);
   // The WHERE text is reused by the count with the same $n placeholders.
   size_t where_start = sql.text.size();
@@ -272,33 +307,7 @@ Sql build_read(const ReadPlan& plan) {
     sql.raw("NULL::bigint");
   }
   sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
-  if (plan.head) {
-    sql.raw("NULL::text");
-  } else {
-    switch (plan.media.output) {
-      case Output::json:
-      default:
-        sql.raw("coalesce(json_agg(_pgrst_t), '[]')::text");
-        break;
-      case Output::array_stripped:
-        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)), '[]')::text");
-        break;
-      case Output::object:
-        sql.raw("coalesce((json_agg(_pgrst_t)->0)::text, '')");
-        break;
-      case Output::object_stripped:
-        sql.raw("coalesce(json_strip_nulls(json_agg(_pgrst_t)->0)::text, '')");
-        break;
-      case Output::csv:
-        // Header from the first row's keys, then each row in PostgreSQL's record text format.
-        sql.raw(
-            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k "
-            "FROM (SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || '\n' || "
-            "coalesce(string_agg(substring(_pgrst_t::text, 2, length(_pgrst_t::text) - 2), '\n'), "
-            "'')");
-        break;
-    }
-  }
+  append_body(sql, plan.media.output, plan.head);
   sql.raw(
       " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
       " nullif(current_setting('response.status', true), '') AS response_status"

@@ -33,7 +33,12 @@ Settings request_settings(const Request& request, const Config& config, const st
 Sql build_settings(const Settings& settings);
 Sql build_read(const ReadPlan& plan);
 
-// Shared pieces, exposed for unit tests.
+// Shared pieces (reads, write representations, RPC results), exposed for unit tests too.
+// The select list over `qualifier` (a quoted relation name or alias).
+void append_select_list(Sql& sql, const std::string& qualifier, const Table& table,
+                        const std::vector<SelectField>& fields);
+// The body column over the `pgrst_source` CTE, aggregated from `_pgrst_t` rows (NULL for HEAD).
+void append_body(Sql& sql, Output output, bool head);
 void append_filter(Sql& sql, const std::string& qualifier, const Table& table, const Filter& filter);
 void append_logic(Sql& sql, const std::string& qualifier, const Table& table, const LogicTree& tree);
 
