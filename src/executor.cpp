@@ -39,7 +39,7 @@ struct PipelineOutcome {
   std::vector<detail::PgResult> results;  // one per statement (the last one returned for it)
 };
 
-PipelineOutcome run_pipeline(PGconn* c, const Sql& settings, const Sql& main) {
+PipelineOutcome run_pipeline(PGconn* c, const std::vector<const Sql*>& statements) {
   PipelineOutcome out;
   auto lost = [&]() -> PipelineOutcome {
     out.connection_lost = true;
@@ -47,11 +47,13 @@ PipelineOutcome run_pipeline(PGconn* c, const Sql& settings, const Sql& main) {
     return std::move(out);
   };
   if (PQenterPipelineMode(c) != 1) return lost();
-  if (!send(c, settings) || !send(c, main) || PQpipelineSync(c) != 1 || PQflush(c) != 0) {
+  bool sent = true;
+  for (const Sql* s : statements) sent = sent && send(c, *s);
+  if (!sent || PQpipelineSync(c) != 1 || PQflush(c) != 0) {
     PQexitPipelineMode(c);
     return lost();
   }
-  for (int stmt = 0; stmt < 2; ++stmt) {
+  for (size_t stmt = 0; stmt < statements.size(); ++stmt) {
     detail::PgResult last;
     while (PGresult* r = PQgetResult(c)) last.reset(r);
     if (PQstatus(c) == CONNECTION_BAD) return lost();
@@ -89,8 +91,20 @@ Status Database::connect() {
   return Ok{};
 }
 
+// The top node's row estimate from EXPLAIN (FORMAT JSON) output.
+static std::optional<int64_t> plan_rows(const PGresult* r) {
+  if (r == nullptr || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1) return std::nullopt;
+  std::string text = PQgetvalue(r, 0, 0);
+  size_t key = text.find("\"Plan Rows\":");
+  if (key == std::string::npos) return std::nullopt;
+  return std::strtoll(text.c_str() + key + 12, nullptr, 10);
+}
+
 Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_safe,
-                               bool authenticated) {
+                               bool authenticated, const Sql* explain) {
+  std::vector<const Sql*> statements = {&settings};
+  if (explain) statements.push_back(explain);
+  statements.push_back(&main);
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
     if (!conn_ || PQstatus(conn_->pg.get()) != CONNECTION_OK) {
@@ -98,7 +112,7 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
       fresh = true;
     }
     ++round_trips_;
-    PipelineOutcome out = run_pipeline(conn_->pg.get(), settings, main);
+    PipelineOutcome out = run_pipeline(conn_->pg.get(), statements);
     if (out.connection_lost) {
       conn_.reset();
       // A kept connection may have died while idle (PgBouncer restarted): try once more on a new
@@ -117,7 +131,7 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
                              field(r.get(), PG_DIAG_MESSAGE_HINT), authenticated);
       }
     }
-    const PGresult* r = out.results[1].get();
+    const PGresult* r = out.results.back().get();
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) < 5) {
       return errors::internal_db("unexpected result shape from the main statement");
     }
@@ -127,6 +141,7 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
     db.body = value(r, 2);
     db.response_headers = value(r, 3);
     db.response_status = value(r, 4);
+    if (explain) db.planned_total = plan_rows(out.results[1].get());
     return db;
   }
 }

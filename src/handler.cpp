@@ -18,8 +18,16 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   Sql settings = build_settings(
       request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true));
   Sql main = build_read(*plan);
-  auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated);
+  std::optional<Sql> explain = build_count_explain(*plan);
+  auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated,
+                        explain ? &*explain : nullptr);
   if (!db) return db.take_error();
+  if (plan->count == ReadPlan::Count::planned) {
+    db->total = db->planned_total;
+  } else if (plan->count == ReadPlan::Count::estimated && plan->max_rows && db->total &&
+             *db->total > *plan->max_rows) {
+    db->total = std::max(*db->total, db->planned_total.value_or(0));
+  }
   auto res = read_response(api, *plan, *db);
   if (!res) return res;
   if (auto s = apply_response_gucs(*db, *res); !s) return s.take_error();

@@ -118,7 +118,13 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
   if (!media) return media.take_error();
   plan.media = *media;
   plan.head = req.head;
-  plan.count_exact = req.prefs.count && *req.prefs.count == "exact";
+  if (req.prefs.count) {
+    const std::string& c = *req.prefs.count;
+    plan.count = c == "exact" ? ReadPlan::Count::exact
+                 : c == "planned" ? ReadPlan::Count::planned
+                                  : ReadPlan::Count::estimated;
+  }
+  plan.max_rows = config.db_max_rows;
   plan.range = req.range;
   if (config.db_max_rows) {
     plan.range.limit = std::min(plan.range.limit.value_or(*config.db_max_rows), *config.db_max_rows);

@@ -74,7 +74,9 @@ Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, cons
   std::string location = api.raw_path;
   if (!api.params.canonical.empty()) location += "?" + api.params.canonical;
   res.headers.push_back({"Content-Location", location});
-  if (plan.count_exact) res.headers.push_back({"Preference-Applied", "count=exact"});
+  if (plan.count != ReadPlan::Count::none) {
+    res.headers.push_back({"Preference-Applied", "count=" + *api.prefs.count});
+  }
   if (!api.head && db.body) res.body = *db.body;
   return res;
 }

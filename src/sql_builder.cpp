@@ -275,6 +275,17 @@ void append_body(Sql& sql, Output output, bool head) {
   }
 }
 
+std::optional<Sql> build_count_explain(const ReadPlan& plan) {
+  bool needed = plan.count == ReadPlan::Count::planned ||
+                (plan.count == ReadPlan::Count::estimated && plan.max_rows);
+  if (!needed) return std::nullopt;
+  const std::string q = quote_ident(plan.table.schema) + "." + quote_ident(plan.table.name);
+  Sql sql;
+  sql.raw("EXPLAIN (FORMAT JSON) SELECT 1 FROM ").raw(q);
+  append_where(sql, q, plan);
+  return sql;
+}
+
 Sql build_read(const ReadPlan& plan) {
   const Table& t = plan.table;
   const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
@@ -301,8 +312,13 @@ Sql build_read(const ReadPlan& plan) {
   if (plan.range.limit) sql.raw(" LIMIT ").param(std::to_string(*plan.range.limit));
   if (plan.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(plan.range.offset));
   sql.raw(") SELECT ");
-  if (plan.count_exact) {
+  if (plan.count == ReadPlan::Count::exact ||
+      (plan.count == ReadPlan::Count::estimated && !plan.max_rows)) {
     sql.raw("(SELECT pg_catalog.count(*) FROM ").raw(q).raw(where).raw(")");
+  } else if (plan.count == ReadPlan::Count::estimated) {
+    // Exact up to db-max-rows; beyond it the planner's estimate is used (response_builder).
+    sql.raw("(SELECT pg_catalog.count(*) FROM (SELECT 1 FROM ").raw(q).raw(where);
+    sql.raw(" LIMIT ").param(std::to_string(*plan.max_rows + 1)).raw(") _pgrst_c)");
   } else {
     sql.raw("NULL::bigint");
   }

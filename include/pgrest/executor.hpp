@@ -22,6 +22,7 @@ struct DbResult {
   std::optional<std::string> body;
   std::optional<std::string> response_headers;  // the response.headers GUC
   std::optional<std::string> response_status;   // the response.status GUC
+  std::optional<int64_t> planned_total;          // "Plan Rows" of the EXPLAIN statement, if sent
 };
 
 // One connection per process, opened on first use and kept for the next FastCGI request or warm
@@ -35,7 +36,9 @@ class Database {
 
   // `retry_safe`: nothing would be written, so a dead pooled connection may be replaced and the
   // request sent again once. `authenticated` picks 401 or 403 for privilege errors.
-  Result<DbResult> run(const Sql& settings, const Sql& main, bool retry_safe, bool authenticated);
+  // `explain`, when given, is an EXPLAIN (FORMAT JSON) statement sent in the same pipeline.
+  Result<DbResult> run(const Sql& settings, const Sql& main, bool retry_safe, bool authenticated,
+                       const Sql* explain = nullptr);
 
   int round_trips() const { return round_trips_; }  // pipelines sent so far (for tests/bench)
 

@@ -23,7 +23,8 @@ struct ReadPlan {
   RowRange range;                      // after db-max-rows
   Offer media;
   bool head = false;
-  bool count_exact = false;            // Prefer: count=exact
+  enum class Count { none, exact, planned, estimated } count = Count::none;  // Prefer: count=
+  std::optional<int64_t> max_rows;     // db-max-rows, the threshold of count=estimated
 };
 
 Result<ReadPlan> plan_read(const ApiRequest& request, const Snapshot& snapshot,

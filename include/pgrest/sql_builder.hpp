@@ -32,6 +32,9 @@ Settings request_settings(const Request& request, const Config& config, const st
 
 Sql build_settings(const Settings& settings);
 Sql build_read(const ReadPlan& plan);
+// `EXPLAIN (FORMAT JSON)` of the count query, for Prefer: count=planned|estimated; sent in the same
+// pipeline as the main statement.
+std::optional<Sql> build_count_explain(const ReadPlan& plan);
 
 // Shared pieces (reads, write representations, RPC results), exposed for unit tests too.
 // The select list over `qualifier` (a quoted relation name or alias).

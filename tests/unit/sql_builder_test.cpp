@@ -61,7 +61,7 @@ BOOST_DATA_TEST_CASE(operator_values_are_parameters, bdata::make(kOps) * bdata::
   if (op != Op::in && op < Op::fts) plan.filters.push_back(q);
   plan.logic.push_back(LogicTree{true, true, {f, LogicTree{false, false, {f}}}});
   plan.order.push_back(OrderTerm{std::nullopt, Field{"data", {JsonStep{false, hostile, false}}}});
-  plan.count_exact = true;
+  plan.count = ReadPlan::Count::exact;
   Sql sql = build_read(plan);
   BOOST_TEST(!contains_hostile(sql.text), sql.text);
   bool found = false;

@@ -1,0 +1,177 @@
+// PostgREST's read grammar end to end: every operator with a matching and a non-matching case,
+// every logic form, select forms, ordering. One request per case through FastCGI.
+#include "spec_util.hpp"
+
+namespace bdata = boost::unit_test::data;
+using namespace pgtest;
+
+namespace {
+
+struct Case {
+  const char* query;     // after /ops?select=id&order=id&
+  const char* expected;  // ids, e.g. "1,2"; "" for none
+};
+std::ostream& operator<<(std::ostream& o, const Case& c) { return o << c.query; }
+
+// Each operator with a case that matches and one that does not.
+const Case kOperators[] = {
+    {"n=eq.1", "1"},                  {"n=eq.2", ""},
+    {"n=neq.1", "2"},                 {"n=neq.5&n=neq.1", ""},
+    {"n=gt.1", "2"},                  {"n=gt.5", ""},
+    {"n=gte.5", "2"},                 {"n=gte.6", ""},
+    {"n=lt.5", "1"},                  {"n=lt.1", ""},
+    {"n=lte.1", "1"},                 {"n=lte.0", ""},
+    {"t=like.*pha*", "1"},            {"t=like.*PHA*", ""},
+    {"t=ilike.*PHA*", "1"},           {"t=ilike.*zzz*", ""},
+    {"t=match.^gam", "2"},            {"t=match.^Gam", ""},
+    {"t=imatch.^GAM", "2"},           {"t=imatch.^zz", ""},
+    {"n=in.(1,5)", "1,2"},            {"n=in.(7,8)", ""},
+    {"n=in.()", ""},                  {"t=in.(%22Alpha%20beta%22,x)", "1"},
+    {"n=is.null", "3"},               {"b=is.true", "1"},
+    {"b=is.false", "2"},              {"b=is.unknown", "3"},
+    {"n=is.not_null", "1,2"},         {"b=is.NULL", "3"},
+    {"n=isdistinct.1", "2,3"},        {"n=isdistinct.7", "1,2,3"},
+    {"doc=fts.cats", "1"},            {"doc=fts.bird", ""},
+    {"doc=fts(english).cat", "1"},    {"doc=plfts.fat%20cats", "1"},
+    {"doc=plfts.cats%20dogs", ""},    {"doc=phfts(english).dogs%20bark", "2"},
+    {"doc=phfts.bark%20dogs", ""},    {"doc=wfts.dogs%20-cats", "2"},
+    {"doc=wfts.%22fat%20dogs%22", ""},
+    {"body=fts(english).cats", "1"},  {"body=fts.birds", ""},
+    {"arr=cs.{1,2}", "1"},            {"arr=cs.{1,4}", ""},
+    {"arr=cd.{1,2,3,4}", "1"},        {"arr=cd.{9}", ""},
+    {"arr=ov.{3,4}", "1,2"},          {"arr=ov.{9}", ""},
+    {"r=ov.[5,25]", "1,2"},           {"r=ov.[40,50]", ""},
+    {"r=sl.[15,16]", "1"},            {"r=sl.[0,1]", ""},
+    {"r=sr.[11,12]", "2"},            {"r=sr.[50,60]", ""},
+    {"r=nxr.[5,15]", "1"},            {"r=nxr.[0,2]", ""},
+    {"r=nxl.[5,25]", "2"},            {"r=nxl.[40,50]", ""},
+    {"r=adj.[10,15)", "1"},           {"r=adj.[11,15)", ""},
+    {"n=not.eq.1", "2"},              {"n=not.in.(1,5)", ""},
+    {"n=not.is.null", "1,2"},         {"doc=not.fts.cats", "2"},
+    {"n=eq(any).{1,9}", "1"},         {"n=eq(any).{8,9}", ""},
+    {"n=gt(all).{0,2}", "2"},         {"n=gt(all).{0,9}", ""},
+    {"t=like(any).{A*,g*}", "1,2"},   {"t=like(all).{A*,*a}", "1"},
+    {"t=ilike(any).{*ALPHA*}", "1"},  {"t=not.like(any).{A*,g*}", ""},
+    {"j->>s=eq.x", "1"},              {"j->a->>b=eq.2", "2"},
+    {"j->a->b=eq.1", "1"},            {"j->arr->0=eq.4", "2"},
+    {"j->arr->-1=eq.3", "1"},         {"j->>s=eq.z", ""},
+    {"js->>k=eq.v2", "2"},            {"arr->0=eq.4", "2"},
+};
+
+const Case kLogic[] = {
+    {"or=(n.eq.1,n.eq.5)", "1,2"},
+    {"or=(n.eq.1,n.is.null)", "1,3"},
+    {"and=(n.gte.1,n.lte.1)", "1"},
+    {"not.or=(n.eq.1,n.is.null)", "2"},
+    {"not.and=(n.gte.1,b.is.true)", "2,3"},
+    {"or=(n.eq.1,and(n.gt.2,t.eq.gamma))", "1,2"},
+    {"or=(n.eq.1,not.and(n.gt.0,t.eq.gamma))", "1"},
+    {"or=(t.in.(%22Alpha%20beta%22,gamma),n.is.null)", "1,2,3"},
+    {"or=(arr.cs.{4,5},r.adj.%22[10,15)%22)", "1,2"},
+    {"or=(doc.fts(english).cats,n.eq.5)", "1,2"},
+    {"or=(%20n.eq.1%20,%20n.eq.5%20)", "1,2"},
+    {"or=(j->>s.eq.y,n.eq.1)", "1,2"},
+    {"or=(n.eq.1,n.eq.5)&and=(b.is.false)", "2"},
+    {"or=(n.not.eq.1,n.is.null)", "2,3"},
+    {"or=(t.like.*pha*,t.ilike.GAM*)", "1,2"},
+    {"and=(or(n.eq.1,n.eq.5),or(b.is.true,n.is.null))", "1"},
+};
+
+std::string ids_of(const std::string& json) {
+  std::string norm = json_norm(json), out;
+  size_t pos = 0;
+  while ((pos = norm.find("\"id\":", pos)) != std::string::npos) {
+    pos += 5;
+    size_t end = norm.find_first_of(",}", pos);
+    if (!out.empty()) out += ",";
+    out += norm.substr(pos, end - pos);
+  }
+  return out;
+}
+
+void check_case(const Case& c) {
+  auto r = get("fastcgi", std::string("/ops?select=id&order=id&") + c.query);
+  BOOST_TEST(r.status == 200, c.query << " → " << r.body);
+  BOOST_TEST(ids_of(r.body) == c.expected, c.query << " → " << r.body);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(read_api)
+
+BOOST_DATA_TEST_CASE(operators, bdata::make(kOperators), c) { check_case(c); }
+
+BOOST_DATA_TEST_CASE(logic_trees, bdata::make(kLogic), c) { check_case(c); }
+
+BOOST_AUTO_TEST_CASE(select_forms) {
+  auto r = get("fastcgi",
+               "/ops?select=ident:id,n::text,j->a->>b,first:arr->0,j->arr,js->>k,t:t::varchar&id=eq.1");
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(json_norm(r.body) ==
+             R"([{"ident":1,"n":"1","b":"1","first":1,"arr":[1,2,3],"k":"v1","t":"Alpha beta"}])");
+  auto star = get("fastcgi", "/ops?select=id,*&id=eq.3");
+  BOOST_TEST(json_norm(star.body).find(R"("id":3,"id":3,"n":null)") != std::string::npos, star.body);
+  auto spaced = get("fastcgi", "/ops?select=%20id%20,%20n%20&id=eq.1");
+  BOOST_TEST(json_norm(spaced.body) == R"([{"id":1,"n":1}])");
+  auto empty = get("fastcgi", "/ops?select=&id=eq.3");
+  BOOST_TEST(json_norm(empty.body).find(R"("b":null)") != std::string::npos, empty.body);
+}
+
+BOOST_AUTO_TEST_CASE(bad_cast_is_a_postgres_error) {
+  auto r = get("fastcgi", "/ops?select=n::nosuchtype");
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(json_norm(r.body).find(R"("code":"42704")") != std::string::npos, r.body);
+}
+
+BOOST_AUTO_TEST_CASE(ordering_forms) {
+  auto r = get("fastcgi", "/ops?select=id&order=n.desc.nullslast");
+  BOOST_TEST(ids_of(r.body) == "2,1,3");
+  r = get("fastcgi", "/ops?select=id&order=n.desc");
+  BOOST_TEST(ids_of(r.body) == "3,2,1");
+  r = get("fastcgi", "/ops?select=id&order=n.asc.nullsfirst");
+  BOOST_TEST(ids_of(r.body) == "3,1,2");
+  r = get("fastcgi", "/ops?select=id&order=b.desc,id.desc");
+  BOOST_TEST(ids_of(r.body) == "3,1,2");
+  r = get("fastcgi", "/ops?select=id&order=j->a->>b.desc.nullslast");
+  BOOST_TEST(ids_of(r.body) == "2,1,3");
+}
+
+BOOST_AUTO_TEST_CASE(limits_offsets_ranges_and_counts) {
+  struct RangeCase {
+    const char* query;
+    Headers headers;
+    int status;
+    const char* content_range;
+    const char* ids;
+  };
+  const RangeCase cases[] = {
+      {"limit=2", {}, 200, "0-1/*", "1,2"},
+      {"limit=0", {}, 200, "*/*", ""},
+      {"offset=1", {}, 200, "1-2/*", "2,3"},
+      {"offset=-1", {}, 200, "0-2/*", "1,2,3"},
+      {"offset=abc", {}, 200, "0-2/*", "1,2,3"},
+      {"limit=2&offset=1", {{"Prefer", "count=exact"}}, 206, "1-2/3", "2,3"},
+      {"limit=5", {{"Prefer", "count=exact"}}, 200, "0-2/3", "1,2,3"},
+      {"offset=3", {{"Prefer", "count=exact"}}, 206, "*/3", ""},  // PostgREST: 206 when offset == total
+      {"", {{"Range", "1-1"}}, 200, "1-1/*", "2"},
+      {"", {{"Range", "1-"}}, 200, "1-2/*", "2,3"},
+      {"", {{"Range", "1-1"}, {"Prefer", "count=exact"}}, 206, "1-1/3", "2"},
+      {"limit=1", {{"Range", "1-2"}}, 200, "*/*", ""},  // empty intersection
+      {"", {{"Range", "items=0-1"}}, 200, "0-2/*", "1,2,3"},
+      {"n=eq.99", {{"Prefer", "count=exact"}}, 200, "*/0", ""},
+      {"limit=1", {{"Prefer", "count=planned"}}, 206, "0-0/3", "1"},
+      {"limit=1", {{"Prefer", "count=estimated"}}, 206, "0-0/3", "1"},
+  };
+  for (const auto& c : cases) {
+    auto r = get("fastcgi", std::string("/ops?select=id&order=id&") + c.query, c.headers);
+    BOOST_TEST_CONTEXT(c.query) {
+      BOOST_TEST(r.status == c.status, r.body);
+      BOOST_TEST(r.header("content-range").value_or("") == c.content_range);
+      BOOST_TEST(ids_of(r.body) == c.ids);
+    }
+  }
+  CHECK_ERROR(get("fastcgi", "/ops?limit=-1"), 416, "PGRST103");
+  CHECK_ERROR(get("fastcgi", "/ops", {{"Range", "2-1"}}), 416, "PGRST103");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
