@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "json.hpp"
 #include "pgrest/plan.hpp"
 
 namespace pgrest {
@@ -14,24 +15,46 @@ Error unknown_column(const Table& t, std::string_view column) {
   return e;
 }
 
-Status check_field(const Table& t, const Field& f) {
-  if (t.column(f.name) == nullptr) return unknown_column(t, f.name);
-  return Ok{};
-}
-
-Status check_condition(const Table& t, const Condition& c);
-
-Status check_tree(const Table& t, const LogicTree& tree) {
-  for (const auto& child : tree.children) {
-    if (auto s = check_condition(t, child); !s) return s;
+// A function in the table's schema taking the table's row type: PostgREST's computed field.
+bool is_computed_field(const Snapshot& snapshot, const Table& t, const std::string& name) {
+  auto group = snapshot.functions(t.schema, name);
+  if (!group || t.row_type.empty()) return false;
+  json::Ptr doc = json::parse(*group);
+  const cJSON* fn = nullptr;
+  cJSON_ArrayForEach(fn, doc.get()) {
+    const cJSON* args = cJSON_GetObjectItemCaseSensitive(fn, "args");
+    if (cJSON_GetArraySize(args) == 1 && !json::get_bool(fn, "setof") &&
+        json::get_string(cJSON_GetArrayItem(args, 0), "type").value_or("") == t.row_type) {
+      return true;
+    }
   }
-  return Ok{};
+  return false;
 }
 
-Status check_condition(const Table& t, const Condition& c) {
-  if (const auto* f = std::get_if<Filter>(&c)) return check_field(t, f->field);
-  return check_tree(t, std::get<LogicTree>(c));
-}
+// Checks every name a request uses against the table, recording computed fields on it.
+struct Resolver {
+  const Snapshot& snapshot;
+  Table& table;
+
+  Status field(const Field& f) {
+    if (table.column(f.name) != nullptr || table.is_computed(f.name)) return Ok{};
+    if (is_computed_field(snapshot, table, f.name)) {
+      table.computed.push_back(f.name);
+      return Ok{};
+    }
+    return unknown_column(table, f.name);
+  }
+  Status tree(const LogicTree& t) {
+    for (const auto& child : t.children) {
+      if (auto s = condition(child); !s) return s;
+    }
+    return Ok{};
+  }
+  Status condition(const Condition& c) {
+    if (const auto* f = std::get_if<Filter>(&c)) return field(f->field);
+    return tree(std::get<LogicTree>(c));
+  }
+};
 
 std::vector<Offer> read_offers() {
   return {{Output::json, "application/json"},
@@ -63,7 +86,7 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
   if (!table) return table.take_error();
   ReadPlan plan;
   plan.table = std::move(*table);
-  const Table& t = plan.table;
+  Resolver resolve{snapshot, plan.table};
 
   // Dotted parameters address embeds; none can exist without an embed in `select`.
   for (const auto& f : req.params.filters) {
@@ -87,29 +110,26 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
       return errors::not_implemented("resource embedding is not available yet");
     }
     const auto& field = std::get<SelectField>(item.item);
-    if (field.aggregate) {
-      if (!config.db_aggregates_enabled) return errors::aggregates_disabled();
-      return errors::not_implemented("aggregate functions are not available yet");
-    }
+    if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
     if (field.field.name != "*") {
-      if (auto s = check_field(t, field.field); !s) return s.take_error();
+      if (auto s = resolve.field(field.field); !s) return s.take_error();
     }
     plan.select.push_back(field);
   }
   if (plan.select.empty()) plan.select.push_back(SelectField{Field{"*", {}}, {}, {}, {}, {}});
 
   for (const auto& f : req.params.filters) {
-    if (auto s = check_field(t, f.value.field); !s) return s.take_error();
+    if (auto s = resolve.field(f.value.field); !s) return s.take_error();
     plan.filters.push_back(f.value);
   }
   for (const auto& l : req.params.logic) {
-    if (auto s = check_tree(t, l.value); !s) return s.take_error();
+    if (auto s = resolve.tree(l.value); !s) return s.take_error();
     plan.logic.push_back(l.value);
   }
   for (const auto& o : req.params.order) {
     for (const auto& term : o.value) {
       if (term.relation) return errors::not_embedded(*term.relation);
-      if (auto s = check_field(t, term.field); !s) return s.take_error();
+      if (auto s = resolve.field(term.field); !s) return s.take_error();
       plan.order.push_back(term);
     }
   }

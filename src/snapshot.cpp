@@ -84,6 +84,7 @@ std::optional<Table> read_table(std::string_view text) {
   t.updatable = json::get_bool(o, "updatable");
   t.deletable = json::get_bool(o, "deletable");
   t.pk = json::get_strings(o, "pk");
+  t.row_type = json::get_string(o, "row_type").value_or("");
   const cJSON* c = nullptr;
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "columns")) {
     Column col;
@@ -135,6 +136,10 @@ const Column* Table::column(std::string_view col) const {
     if (c.name == col) return &c;
   }
   return nullptr;
+}
+
+bool Table::is_computed(std::string_view name) const {
+  return std::find(computed.begin(), computed.end(), name) != computed.end();
 }
 
 Result<Snapshot> Snapshot::open(const std::string& path) {

@@ -10,7 +10,12 @@ void append_field(Sql& sql, const std::string& qualifier, const Table& table, co
   const Column* col = table.column(f.name);
   bool wrap = !f.json_path.empty() && (col == nullptr || !col->is_json);
   if (wrap) sql.raw("to_jsonb(");
-  sql.raw(qualifier).raw(".").ident(f.name);
+  if (col == nullptr && table.is_computed(f.name)) {
+    // A computed field: the function applied to the whole row (row_type comes from the snapshot).
+    sql.qualified(table.schema, f.name).raw("(ROW(").raw(qualifier).raw(".*)::").raw(table.row_type).raw(")");
+  } else {
+    sql.raw(qualifier).raw(".").ident(f.name);
+  }
   if (wrap) sql.raw(")");
   for (const auto& step : f.json_path) {
     sql.raw(step.as_text ? "->>" : "->");
@@ -18,9 +23,11 @@ void append_field(Sql& sql, const std::string& qualifier, const Table& table, co
   }
 }
 
-// The output key of a select field: alias, else the last JSON key, else the column name.
+// The output key of a select field: alias, else the aggregate, else the last JSON key, else the
+// column name.
 std::string output_name(const SelectField& f) {
   if (f.alias) return *f.alias;
+  if (f.aggregate) return *f.aggregate;
   for (auto it = f.field.json_path.rbegin(); it != f.field.json_path.rend(); ++it) {
     if (!it->is_index) return it->key;
   }
@@ -229,19 +236,55 @@ Sql build_settings(const Settings& s) {
   return sql;
 }
 
+namespace {
+void append_field_value(Sql& sql, const std::string& q, const Table& t, const SelectField& f) {
+  if (f.cast) sql.raw("CAST(");
+  append_field(sql, q, t, f.field);
+  if (f.cast) sql.raw(" AS ").raw(*f.cast).raw(")");
+}
+}  // namespace
+
 void append_select_list(Sql& sql, const std::string& q, const Table& t,
                         const std::vector<SelectField>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     const SelectField& f = fields[i];
     if (i) sql.raw(", ");
+    if (f.aggregate) {
+      if (f.aggregate_cast) sql.raw("CAST(");
+      sql.raw("pg_catalog.").raw(*f.aggregate).raw("(");  // sum|avg|min|max|count: grammar-checked
+      if (f.field.name == "*") sql.raw("*"); else append_field_value(sql, q, t, f);
+      sql.raw(")");
+      if (f.aggregate_cast) sql.raw(" AS ").raw(*f.aggregate_cast).raw(")");
+      sql.raw(" AS ").ident(output_name(f));
+      continue;
+    }
     if (f.field.name == "*") {
       sql.raw(q).raw(".*");
       continue;
     }
-    if (f.cast) sql.raw("CAST(");
-    append_field(sql, q, t, f.field);
-    if (f.cast) sql.raw(" AS ").raw(*f.cast).raw(")");
+    append_field_value(sql, q, t, f);
     sql.raw(" AS ").ident(output_name(f));
+  }
+}
+
+void append_group_by(Sql& sql, const std::string& q, const Table& t,
+                     const std::vector<SelectField>& fields) {
+  bool any_aggregate = false;
+  for (const auto& f : fields) any_aggregate = any_aggregate || f.aggregate.has_value();
+  if (!any_aggregate) return;
+  bool first = true;
+  for (const auto& f : fields) {
+    if (f.aggregate) continue;
+    sql.raw(first ? " GROUP BY " : ", ");
+    first = false;
+    if (f.field.name != "*") {
+      append_field_value(sql, q, t, f);
+      continue;
+    }
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (i) sql.raw(", ");
+      sql.raw(q).raw(".").ident(t.columns[i].name);
+    }
   }
 }
 
@@ -297,6 +340,7 @@ Sql build_read(const ReadPlan& plan) {
   size_t where_start = sql.text.size();
   append_where(sql, q, plan);
   std::string where = sql.text.substr(where_start);
+  append_group_by(sql, q, t, plan.select);
   if (!plan.order.empty()) {
     sql.raw(" ORDER BY ");
     for (size_t i = 0; i < plan.order.size(); ++i) {

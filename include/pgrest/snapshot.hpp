@@ -50,6 +50,12 @@ struct Table {
   std::vector<std::string> pk;
   std::vector<Column> columns;
   std::vector<ForeignKey> fks;  // outgoing and incoming, views included
+  std::string row_type;         // the composite type's name, e.g. test.items
+  // Filled by the planner: names used in this request that are computed fields (functions
+  // taking the row type), which the SQL builder emits as function calls.
+  std::vector<std::string> computed;
+
+  bool is_computed(std::string_view name) const;
 
   const Column* column(std::string_view name) const;
 };

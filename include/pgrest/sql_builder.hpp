@@ -40,6 +40,9 @@ std::optional<Sql> build_count_explain(const ReadPlan& plan);
 // The select list over `qualifier` (a quoted relation name or alias).
 void append_select_list(Sql& sql, const std::string& qualifier, const Table& table,
                         const std::vector<SelectField>& fields);
+// GROUP BY of the non-aggregated fields when `fields` has an aggregate (nothing otherwise).
+void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
+                     const std::vector<SelectField>& fields);
 // The body column over the `pgrst_source` CTE, aggregated from `_pgrst_t` rows (NULL for HEAD).
 void append_body(Sql& sql, Output output, bool head);
 void append_filter(Sql& sql, const std::string& qualifier, const Table& table, const Filter& filter);
