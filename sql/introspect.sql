@@ -708,7 +708,7 @@ SELECT json_build_object(
                              ORDER BY s.rolname), '[]'::json)
     FROM role_settings s
   ),
-  'timezones', NULL
+  'timezones', (SELECT json_agg(tz.name ORDER BY tz.name) FROM pg_catalog.pg_timezone_names tz)
 ) AS snapshot
 -- The FROM row is produced before the select list (and its sub-selects) is
 -- evaluated, so every pg_get_expr()/format_type() call sees the empty path.

@@ -15,8 +15,9 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
                              Context& ctx) {
   auto plan = plan_read(api, *ctx.snapshot, ctx.config);
   if (!plan) return plan.take_error();
-  Sql settings = build_settings(
-      request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true));
+  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true);
+  s.timezone = plan->timezone;
+  Sql settings = build_settings(s);
   Sql main = build_read(*plan);
   std::optional<Sql> explain = build_count_explain(*plan);
   auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated,
@@ -28,7 +29,9 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
              *db->total > *plan->max_rows) {
     db->total = std::max(*db->total, db->planned_total.value_or(0));
   }
-  auto res = read_response(api, *plan, *db);
+  bool tx_overridable = ctx.config.db_tx_end == TxEnd::commit_allow_override ||
+                        ctx.config.db_tx_end == TxEnd::rollback_allow_override;
+  auto res = read_response(api, *plan, *db, tx_overridable);
   if (!res) return res;
   if (auto s = apply_response_gucs(*db, *res); !s) return s.take_error();
   return res;

@@ -69,6 +69,14 @@ std::vector<Offer> read_offers() {
 
 }  // namespace
 
+Result<std::optional<std::string>> accepted_timezone(const Preferences& prefs,
+                                                     const Snapshot& snapshot) {
+  if (!prefs.timezone) return std::optional<std::string>();
+  if (snapshot.has_timezone(*prefs.timezone)) return prefs.timezone;
+  if (prefs.strict()) return errors::invalid_preferences({"timezone=" + *prefs.timezone});
+  return std::optional<std::string>();
+}
+
 Result<Table> resolve_table(const Snapshot& snapshot, const std::string& schema,
                             const std::string& name) {
   auto t = snapshot.table(schema, name);
@@ -138,6 +146,9 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
   if (!media) return media.take_error();
   plan.media = *media;
   plan.head = req.head;
+  auto tz = accepted_timezone(req.prefs, snapshot);
+  if (!tz) return tz.take_error();
+  plan.timezone = *tz;
   if (req.prefs.count) {
     const std::string& c = *req.prefs.count;
     plan.count = c == "exact" ? ReadPlan::Count::exact

@@ -63,4 +63,26 @@ Preferences parse_preferences(const std::vector<std::string_view>& prefer_header
   return p;
 }
 
+std::string preference_applied(const Preferences& p, const Applied& which) {
+  std::string out;
+  auto add = [&](bool on, const char* key, const std::optional<std::string>& value) {
+    if (!on || !value) return;
+    if (!out.empty()) out += ", ";
+    out += key;
+    out += '=';
+    out += *value;
+  };
+  add(which.resolution, "resolution", p.resolution);
+  add(which.missing, "missing", p.missing);
+  add(which.return_, "return", p.return_);
+  add(which.count, "count", p.count);
+  add(which.tx, "tx", p.tx);
+  add(which.handling, "handling", p.handling);
+  add(which.timezone, "timezone", p.timezone);
+  std::optional<std::string> max;
+  if (p.max_affected) max = std::to_string(*p.max_affected);
+  add(which.max_affected && p.strict(), "max-affected", max);
+  return out;
+}
+
 }  // namespace pgrest

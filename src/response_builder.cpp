@@ -56,7 +56,8 @@ Status apply_response_gucs(const DbResult& db, Response& res) {
   return Ok{};
 }
 
-Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, const DbResult& db) {
+Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, const DbResult& db,
+                               bool tx_overridable) {
   bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
   if (singular && db.page_total != 1) return errors::singular(db.page_total);
   Response res;
@@ -74,9 +75,13 @@ Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, cons
   std::string location = api.raw_path;
   if (!api.params.canonical.empty()) location += "?" + api.params.canonical;
   res.headers.push_back({"Content-Location", location});
-  if (plan.count != ReadPlan::Count::none) {
-    res.headers.push_back({"Preference-Applied", "count=" + *api.prefs.count});
-  }
+  Applied applied;
+  applied.count = true;
+  applied.handling = true;
+  applied.timezone = plan.timezone.has_value();
+  applied.tx = tx_overridable;
+  std::string prefs = preference_applied(api.prefs, applied);
+  if (!prefs.empty()) res.headers.push_back({"Preference-Applied", prefs});
   if (!api.head && db.body) res.body = *db.body;
   return res;
 }

@@ -265,6 +265,10 @@ std::optional<std::string_view> Snapshot::functions(std::string_view schema,
   return find(function_key(schema, name));
 }
 
+bool Snapshot::has_timezone(std::string_view name) const {
+  return find("z:" + std::string(name)).has_value();
+}
+
 std::vector<std::string> Snapshot::table_names(std::string_view schema) const {
   std::vector<std::string> out;
   for (auto k : keys_with_prefix("t:" + std::string(schema) + kSep)) out.emplace_back(k);
@@ -306,6 +310,8 @@ Status write_snapshot(const std::string& path, std::string_view introspection_js
     cJSON_AddItemToArray(group.get(), cJSON_Duplicate(fn, true));
   }
   for (auto& [k, g] : groups) entries[k] = print(g.get());
+  // Time zone names for Prefer: timezone=, one empty entry each so a lookup is a binary search.
+  for (const auto& tz : json::get_strings(root, "timezones")) entries["z:" + tz] = "";
 
   json::Ptr meta(cJSON_CreateObject());
   cJSON_AddNumberToObject(meta.get(), "format", kSnapshotFormat);

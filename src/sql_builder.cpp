@@ -228,6 +228,7 @@ Sql build_settings(const Settings& s) {
   sql.raw(", set_config('request.path', ").param(s.path).raw(", true)");
   sql.raw(", set_config('request.headers', ").param(s.headers_json).raw(", true)");
   sql.raw(", set_config('request.cookies', ").param(s.cookies_json).raw(", true)");
+  if (s.timezone) sql.raw(", set_config('timezone', ").param(*s.timezone).raw(", true)");
   for (const auto& [k, v] : s.app_settings) {
     sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
   }

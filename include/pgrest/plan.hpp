@@ -23,12 +23,18 @@ struct ReadPlan {
   RowRange range;                      // after db-max-rows
   Offer media;
   bool head = false;
+  std::optional<std::string> timezone;  // Prefer: timezone=, when it names a known zone
   enum class Count { none, exact, planned, estimated } count = Count::none;  // Prefer: count=
   std::optional<int64_t> max_rows;     // db-max-rows, the threshold of count=estimated
 };
 
 Result<ReadPlan> plan_read(const ApiRequest& request, const Snapshot& snapshot,
                            const Config& config);
+
+// Prefer: timezone= checked against the snapshot's pg_timezone_names: unknown zones are ignored,
+// or 400 PGRST122 with handling=strict.
+Result<std::optional<std::string>> accepted_timezone(const Preferences& prefs,
+                                                     const Snapshot& snapshot);
 
 // Resolves the request's relation, or 404 PGRST205 with a "Perhaps you meant" hint.
 Result<Table> resolve_table(const Snapshot& snapshot, const std::string& schema,

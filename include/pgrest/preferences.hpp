@@ -27,4 +27,14 @@ struct Preferences {
 
 Preferences parse_preferences(const std::vector<std::string_view>& prefer_headers);
 
+// Which preference families an action honoured (PostgREST echoes only those).
+struct Applied {
+  bool resolution = false, missing = false, return_ = false, count = false, tx = false,
+       handling = false, timezone = false, max_affected = false;
+};
+
+// The Preference-Applied value: honoured families present in `p`, in PostgREST's fixed order
+// (resolution, missing, return, count, tx, handling, timezone, max-affected); "" when none.
+std::string preference_applied(const Preferences& p, const Applied& which);
+
 }  // namespace pgrest

@@ -14,7 +14,9 @@ namespace pgrest {
 // Content-Type header value for a negotiated output.
 std::string content_type(const Offer& media);
 
-Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db);
+// `tx_overridable`: db-tx-end lets Prefer: tx= decide (then it is echoed).
+Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db,
+                               bool tx_overridable);
 
 Status apply_response_gucs(const DbResult& db, Response& response);
 

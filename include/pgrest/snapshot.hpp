@@ -81,6 +81,8 @@ class Snapshot {
   Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
   // Raw JSON of a function group (overloads), for the RPC planner.
   std::optional<std::string_view> functions(std::string_view schema, std::string_view name) const;
+  // Whether `name` is in pg_timezone_names (for Prefer: timezone=).
+  bool has_timezone(std::string_view name) const;
   // Names of every table/view in `schema` (used only for "Perhaps you meant" hints).
   std::vector<std::string> table_names(std::string_view schema) const;
 

@@ -23,6 +23,7 @@ struct Settings {
   std::string headers_json;
   std::string cookies_json;
   bool read_only = false;
+  std::optional<std::string> timezone;  // an accepted Prefer: timezone=
   std::map<std::string, std::string> app_settings;
 };
 

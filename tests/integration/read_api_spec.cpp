@@ -174,4 +174,24 @@ BOOST_AUTO_TEST_CASE(limits_offsets_ranges_and_counts) {
   CHECK_ERROR(get("fastcgi", "/ops", {{"Range", "2-1"}}), 416, "PGRST103");
 }
 
+BOOST_AUTO_TEST_CASE(preferences_applied_and_timezone) {
+  auto r = get("fastcgi", "/events?select=at",
+               {{"Prefer", "count=exact, timezone=Asia/Tokyo"}, {"Prefer", "handling=lenient"}});
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(json_norm(r.body) == R"([{"at":"2026-01-01T21:00:00+09:00"}])");
+  BOOST_TEST(r.header("preference-applied").value_or("") ==
+             "count=exact, handling=lenient, timezone=Asia/Tokyo");
+  auto unknown = get("fastcgi", "/events?select=at", {{"Prefer", "timezone=Nowhere/City, bogus"}});
+  BOOST_TEST(unknown.status == 200);
+  BOOST_TEST(json_norm(unknown.body) == R"([{"at":"2026-01-01T12:00:00+00:00"}])");
+  BOOST_TEST(!unknown.has_header("preference-applied"));
+  auto strict = get("fastcgi", "/events", {{"Prefer", "handling=strict, timezone=Nowhere/City"}});
+  CHECK_ERROR(strict, 400, "PGRST122");
+  BOOST_TEST(json_norm(strict.body).find(R"("details":"Invalid preferences: timezone=Nowhere/City")") !=
+             std::string::npos, strict.body);
+  auto junk = get("fastcgi", "/events", {{"Prefer", "handling=strict, anything, count=lots"}});
+  CHECK_ERROR(junk, 400, "PGRST122");
+  BOOST_TEST(junk.body.find("Invalid preferences: anything, count=lots") != std::string::npos, junk.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
