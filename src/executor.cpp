@@ -132,6 +132,17 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
       }
     }
     const PGresult* r = out.results.back().get();
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQnfields(r) == 1) {
+      // A one-column result (EXPLAIN) is passed through as the body, one line per row.
+      DbResult db;
+      db.page_total = PQntuples(r);
+      db.body = std::string();
+      for (int i = 0; i < PQntuples(r); ++i) {
+        if (i) db.body->push_back('\n');
+        db.body->append(PQgetvalue(r, i, 0), PQgetlength(r, i, 0));
+      }
+      return db;
+    }
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) < 5) {
       return errors::internal_db("unexpected result shape from the main statement");
     }

@@ -25,6 +25,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 
 // The output an offer stands for, given the accepted entry's parameters.
 bool params_fit(const MediaType& want, const Offer& offer) {
+  // vnd.pgrst.plan takes for= and options= parameters, read by the planner.
+  if (offer.output == Output::plan_text || offer.output == Output::plan_json) return true;
   auto nulls = want.params.find("nulls");
   bool stripped = nulls != want.params.end() && nulls->second == "stripped";
   bool offer_stripped = offer.output == Output::array_stripped || offer.output == Output::object_stripped;
@@ -77,7 +79,9 @@ Result<Offer> negotiate(const std::vector<MediaType>& accepted, const std::vecto
       bool type_ok = want.type == "*" || want.type == have.type;
       bool sub_ok = want.subtype == "*" || want.subtype == have.subtype;
       if (type_ok && sub_ok && (want.type == "*" || want.subtype == "*" || params_fit(want, offer))) {
-        return offer;
+        Offer chosen = offer;
+        chosen.params = want.params;
+        return chosen;
       }
     }
   }

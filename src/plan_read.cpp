@@ -142,9 +142,34 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
     }
   }
 
-  auto media = negotiate(req.accept, read_offers());
+  std::vector<Offer> offers = read_offers();
+  if (config.db_plan_enabled) {
+    offers.push_back({Output::plan_text, "application/vnd.pgrst.plan"});
+    offers.push_back({Output::plan_text, "application/vnd.pgrst.plan+text"});
+    offers.push_back({Output::plan_json, "application/vnd.pgrst.plan+json"});
+  }
+  auto media = negotiate(req.accept, offers);
   if (!media) return media.take_error();
   plan.media = *media;
+  if (media->output == Output::plan_text || media->output == Output::plan_json) {
+    auto it = media->params.find("for");
+    auto target = negotiate(parse_accept(it == media->params.end() ? "application/json" : it->second),
+                            read_offers());
+    if (!target) return target.take_error();
+    plan.explain_for = *target;
+    if (auto opts = media->params.find("options"); opts != media->params.end()) {
+      std::string_view rest = opts->second;
+      while (!rest.empty()) {
+        size_t bar = rest.find('|');
+        std::string opt(rest.substr(0, bar));
+        rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+        if (opt == "analyze" || opt == "verbose" || opt == "settings" || opt == "buffers" ||
+            opt == "wal") {
+          plan.explain_options.push_back(opt);
+        }
+      }
+    }
+  }
   plan.head = req.head;
   auto tz = accepted_timezone(req.prefs, snapshot);
   if (!tz) return tz.take_error();

@@ -9,6 +9,14 @@ namespace pgrest {
 std::string content_type(const Offer& media) {
   switch (media.output) {
     case Output::csv: return "text/csv; charset=utf-8";
+    case Output::plan_text:
+    case Output::plan_json: {
+      auto f = media.params.find("for");
+      std::string target = f == media.params.end() ? "application/json" : f->second;
+      return std::string("application/vnd.pgrst.plan+") +
+             (media.output == Output::plan_json ? "json" : "text") + "; for=\"" + target +
+             "\"; charset=utf-8";
+    }
     case Output::object: return "application/vnd.pgrst.object+json; charset=utf-8";
     case Output::object_stripped:
       return "application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8";
@@ -58,6 +66,12 @@ Status apply_response_gucs(const DbResult& db, Response& res) {
 
 Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, const DbResult& db,
                                bool tx_overridable) {
+  if (plan.explain_for) {
+    Response res;
+    res.headers.push_back({"Content-Type", content_type(plan.media)});
+    if (db.body) res.body = *db.body;
+    return res;
+  }
   bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
   if (singular && db.page_total != 1) return errors::singular(db.page_total);
   Response res;

@@ -68,6 +68,12 @@ const char* tsquery_function(Op op) {
   }
 }
 
+// EXPLAIN options come from a fixed list checked by the planner.
+std::string to_upper_keyword(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string like_pattern(std::string v) {
   for (char& c : v) {
     if (c == '*') c = '%';
@@ -331,6 +337,19 @@ std::optional<Sql> build_count_explain(const ReadPlan& plan) {
 }
 
 Sql build_read(const ReadPlan& plan) {
+  if (plan.explain_for) {
+    ReadPlan inner = plan;
+    inner.media = *plan.explain_for;
+    inner.explain_for.reset();
+    Sql sql;
+    sql.raw("EXPLAIN (FORMAT ").raw(plan.media.output == Output::plan_json ? "JSON" : "TEXT");
+    for (const auto& opt : plan.explain_options) sql.raw(", ").raw(to_upper_keyword(opt));
+    sql.raw(") ");
+    Sql body = build_read(inner);
+    sql.text += body.text;
+    sql.params = std::move(body.params);
+    return sql;
+  }
   const Table& t = plan.table;
   const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
   Sql sql;

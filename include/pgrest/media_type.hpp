@@ -26,11 +26,12 @@ MediaType parse_media_type(std::string_view text);
 std::vector<MediaType> parse_accept(std::string_view accept);
 
 // What the server can produce for the request.
-enum class Output { json, object, array_stripped, object_stripped, csv, text_raw };
+enum class Output { json, object, array_stripped, object_stripped, csv, text_raw, plan_text, plan_json };
 
 struct Offer {
   Output output;
   std::string media;  // as written in Content-Type, e.g. "application/json"
+  std::map<std::string, std::string> params = {};  // filled by negotiate(): the accepted entry's
 };
 
 // The first accepted entry that one of `offers` satisfies (`*/*` and `type/*` match the first

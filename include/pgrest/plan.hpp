@@ -22,6 +22,10 @@ struct ReadPlan {
   std::vector<OrderTerm> order;
   RowRange range;                      // after db-max-rows
   Offer media;
+  // application/vnd.pgrst.plan (db-plan-enabled): the output whose query is explained, and the
+  // EXPLAIN options (analyze, verbose, settings, buffers, wal).
+  std::optional<Offer> explain_for;
+  std::vector<std::string> explain_options;
   bool head = false;
   std::optional<std::string> timezone;  // Prefer: timezone=, when it names a known zone
   enum class Count { none, exact, planned, estimated } count = Count::none;  // Prefer: count=

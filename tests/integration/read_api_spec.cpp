@@ -194,4 +194,22 @@ BOOST_AUTO_TEST_CASE(preferences_applied_and_timezone) {
   BOOST_TEST(junk.body.find("Invalid preferences: anything, count=lots") != std::string::npos, junk.body);
 }
 
+BOOST_AUTO_TEST_CASE(execution_plan_media_type) {
+  Headers plan_text = {{"Accept", "application/vnd.pgrst.plan"}};
+  CHECK_ERROR(get("fastcgi", "/ops?id=eq.1", plan_text), 406, "PGRST107");
+  std::vector<std::string> on = {"PGRST_DB_PLAN_ENABLED=true"};
+  auto text = cgi("GET", "/ops?id=eq.1", on, plan_text);
+  BOOST_TEST(text.status == 200, text.body);
+  BOOST_TEST(text.header("content-type").value_or("") ==
+             "application/vnd.pgrst.plan+text; for=\"application/json\"; charset=utf-8");
+  BOOST_TEST(text.body.find("Aggregate") != std::string::npos, text.body);
+  auto json = cgi("GET", "/ops?id=eq.1", on,
+                  {{"Accept", "application/vnd.pgrst.plan+json; for=\"text/csv\"; options=analyze|verbose"}});
+  BOOST_TEST(json.status == 200, json.body);
+  BOOST_TEST(json.header("content-type").value_or("") ==
+             "application/vnd.pgrst.plan+json; for=\"text/csv\"; charset=utf-8");
+  BOOST_TEST(json_norm(json.body).find("\"Actual Rows\":") != std::string::npos, json.body);
+  BOOST_TEST(json_norm(json.body).find("\"Output\":") != std::string::npos, json.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
