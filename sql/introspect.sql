@@ -520,7 +520,7 @@ funcs AS (
 
 ---------------------------------------------------------------- media handlers
 media_types AS (
-  SELECT t.oid, t.typname
+  SELECT t.oid, t.typname, t.typbasetype = 'pg_catalog.bytea'::regtype AS is_binary
   FROM pg_catalog.pg_type t
   WHERE t.typtype = 'd'
     AND (t.typname ~ '^[A-Za-z0-9.-]+/[A-Za-z0-9.+-]+$' OR t.typname = '*/*')
@@ -528,7 +528,7 @@ media_types AS (
 handlers AS (
   -- aggregates over a relation row type or anyelement
   SELECT lower(mt.typname) AS media_type, 'aggregate'::text AS kind,
-         n.nspname, p.proname,
+         n.nspname, p.proname, mt.is_binary,
          CASE WHEN at.oid = 'pg_catalog.anyelement'::regtype THEN 'anyelement'
               ELSE pg_catalog.quote_ident(arn.nspname) || '.' || pg_catalog.quote_ident(arc.relname)
          END AS sortkey,
@@ -548,9 +548,9 @@ handlers AS (
     AND (at.oid = 'pg_catalog.anyelement'::regtype OR arc.oid IS NOT NULL)
   UNION ALL
   -- plain functions (also in functions[].scalar_domain_media_type)
-  SELECT x.media_type, 'function', x.nspname, x.proname, '', NULL::json
+  SELECT x.media_type, 'function', x.nspname, x.proname, x.is_binary, '', NULL::json
   FROM (
-    SELECT DISTINCT lower(mt.typname) AS media_type, n.nspname, p.proname
+    SELECT DISTINCT lower(mt.typname) AS media_type, n.nspname, p.proname, mt.is_binary
     FROM pg_catalog.pg_proc p
     JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
     JOIN media_types mt ON mt.oid = p.prorettype
@@ -686,7 +686,8 @@ SELECT json_build_object(
              'kind', h.kind,
              'schema', h.nspname,
              'name', h.proname,
-             'relation', h.relation
+             'relation', h.relation,
+             'binary', h.is_binary
            ) ORDER BY h.media_type COLLATE "C", h.kind COLLATE "C", h.nspname, h.proname,
                       h.sortkey COLLATE "C"), '[]'::json)
     FROM handlers h

@@ -94,6 +94,7 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
   if (!table) return table.take_error();
   ReadPlan plan;
   plan.table = std::move(*table);
+  const Table& t = plan.table;
   Resolver resolve{snapshot, plan.table};
 
   // Dotted parameters address embeds; none can exist without an embed in `select`.
@@ -142,13 +143,45 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
     }
   }
 
+  // Custom handlers (v12): with the default select, this relation's `*/*` handler wins outright,
+  // then its handlers for the requested type, then anyelement ones; vendor types stay built in.
+  bool default_select = plan.select.size() == 1 && plan.select[0].field.name == "*" &&
+                        !plan.select[0].aggregate;
+  std::vector<Offer> handlers;
+  bool catch_all = false;
+  for (int pass = 0; pass < 2 && !catch_all; ++pass) {
+    for (const auto& h : snapshot.meta().media_handlers) {
+      if (h.kind != "aggregate" || h.media_type.rfind("application/vnd.pgrst.", 0) == 0) continue;
+      bool mine = h.relation_schema == t.schema && h.relation_name == t.name;
+      bool any = h.relation_name.empty();
+      if ((pass == 0 && !(mine && default_select)) || (pass == 1 && !any)) continue;
+      Offer o{Output::handler, h.media_type == "*/*" ? "application/octet-stream" : h.media_type};
+      o.handler_schema = h.schema;
+      o.handler_name = h.name;
+      o.binary = h.binary;
+      o.cast_row = default_select;
+      if (pass == 0 && h.media_type == "*/*") {
+        handlers = {o};
+        catch_all = true;
+        break;
+      }
+      auto same = [&](const Offer& x) { return x.media == o.media; };
+      if (std::none_of(handlers.begin(), handlers.end(), same)) handlers.push_back(o);
+    }
+  }
+  // Built-ins first (so */* stays JSON), a handler replacing the built-in of its type.
   std::vector<Offer> offers = read_offers();
+  for (const auto& h : handlers) {
+    auto it = std::find_if(offers.begin(), offers.end(),
+                           [&](const Offer& x) { return x.media == h.media; });
+    if (it != offers.end()) *it = h; else offers.push_back(h);
+  }
   if (config.db_plan_enabled) {
     offers.push_back({Output::plan_text, "application/vnd.pgrst.plan"});
     offers.push_back({Output::plan_text, "application/vnd.pgrst.plan+text"});
     offers.push_back({Output::plan_json, "application/vnd.pgrst.plan+json"});
   }
-  auto media = negotiate(req.accept, offers);
+  auto media = catch_all ? Result<Offer>(handlers[0]) : negotiate(req.accept, offers);
   if (!media) return media.take_error();
   plan.media = *media;
   if (media->output == Output::plan_text || media->output == Output::plan_json) {

@@ -184,6 +184,21 @@ Result<Snapshot> Snapshot::open(const std::string& path) {
   s.meta_.pg_version = static_cast<int>(json::get_number(meta.get(), "pg_version").value_or(0));
   s.meta_.schemas = json::get_strings(meta.get(), "schemas");
   s.meta_.authenticator = json::get_string(meta.get(), "authenticator").value_or("");
+  const cJSON* mh = nullptr;
+  cJSON_ArrayForEach(mh, cJSON_GetObjectItemCaseSensitive(meta.get(), "media_handlers")) {
+    MediaHandler m;
+    m.media_type = json::get_string(mh, "media_type").value_or("");
+    m.kind = json::get_string(mh, "kind").value_or("");
+    m.schema = json::get_string(mh, "schema").value_or("");
+    m.name = json::get_string(mh, "name").value_or("");
+    const cJSON* rel = cJSON_GetObjectItemCaseSensitive(mh, "relation");
+    if (cJSON_IsObject(rel)) {
+      m.relation_schema = json::get_string(rel, "schema").value_or("");
+      m.relation_name = json::get_string(rel, "name").value_or("");
+    }
+    m.binary = json::get_bool(mh, "binary");
+    s.meta_.media_handlers.push_back(std::move(m));
+  }
   return s;
 }
 

@@ -387,7 +387,16 @@ Sql build_read(const ReadPlan& plan) {
     sql.raw("NULL::bigint");
   }
   sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
-  append_body(sql, plan.media.output, plan.head);
+  if (!plan.head && plan.media.output == Output::handler) {
+    // A custom media type handler: the aggregate renders the rows (bytea travels as base64).
+    const Offer& m = plan.media;
+    if (m.binary) sql.raw("encode(");
+    sql.qualified(m.handler_schema, m.handler_name).raw("(_pgrst_t");
+    if (m.cast_row) sql.raw("::").raw(t.row_type);
+    sql.raw(m.binary ? ")::bytea, 'base64')" : ")::text");
+  } else {
+    append_body(sql, plan.media.output, plan.head);
+  }
   sql.raw(
       " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
       " nullif(current_setting('response.status', true), '') AS response_status"

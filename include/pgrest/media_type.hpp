@@ -26,12 +26,18 @@ MediaType parse_media_type(std::string_view text);
 std::vector<MediaType> parse_accept(std::string_view accept);
 
 // What the server can produce for the request.
-enum class Output { json, object, array_stripped, object_stripped, csv, text_raw, plan_text, plan_json };
+enum class Output {
+  json, object, array_stripped, object_stripped, csv, text_raw, plan_text, plan_json, handler
+};
 
 struct Offer {
   Output output;
   std::string media;  // as written in Content-Type, e.g. "application/json"
   std::map<std::string, std::string> params = {};  // filled by negotiate(): the accepted entry's
+  // Output::handler: the aggregate that renders the rows (a custom media type handler).
+  std::string handler_schema = {}, handler_name = {};
+  bool binary = false;     // handler output is bytea
+  bool cast_row = false;   // pass the row cast to the relation's row type
 };
 
 // The first accepted entry that one of `offers` satisfies (`*/*` and `type/*` match the first

@@ -60,12 +60,23 @@ struct Table {
   const Column* column(std::string_view name) const;
 };
 
+// A custom media type handler: an aggregate (or function) returning a domain named like a media
+// type. `relation_name` empty means it takes anyelement.
+struct MediaHandler {
+  std::string media_type;
+  std::string kind;  // aggregate | function
+  std::string schema, name;
+  std::string relation_schema, relation_name;
+  bool binary = false;  // the domain is over bytea
+};
+
 struct SnapshotMeta {
   uint32_t format = 0;
   std::string fingerprint;
   int pg_version = 0;
   std::vector<std::string> schemas;
   std::string authenticator;
+  std::vector<MediaHandler> media_handlers;
 };
 
 class Snapshot {

@@ -212,4 +212,24 @@ BOOST_AUTO_TEST_CASE(execution_plan_media_type) {
   BOOST_TEST(json_norm(json.body).find("\"Output\":") != std::string::npos, json.body);
 }
 
+BOOST_AUTO_TEST_CASE(custom_media_type_handlers) {
+  auto text = get("fastcgi", "/sales?order=id", {{"Accept", "text/plain"}});
+  BOOST_TEST(text.status == 200, text.body);
+  BOOST_TEST(text.header("content-type").value_or("") == "text/plain");
+  BOOST_TEST(text.body == "north:10.5\nnorth:20\nsouth:5\n");
+  // An explicit select only reaches anyelement handlers.
+  CHECK_ERROR(get("fastcgi", "/sales?select=id", {{"Accept", "text/plain"}}), 406, "PGRST107");
+  auto bytes = get("fastcgi", "/items?select=id&id=lt.3", {{"Accept", "application/octet-stream"}});
+  BOOST_TEST(bytes.status == 200, bytes.body);
+  BOOST_TEST(bytes.header("content-type").value_or("") == "application/octet-stream");
+  BOOST_TEST(bytes.body == std::string("\x00\xff\x00\xff", 4));
+  // A relation's */* handler answers every Accept for the default select.
+  auto any = get("fastcgi", "/events", {{"Accept", "application/json"}});
+  BOOST_TEST(any.status == 200, any.body);
+  BOOST_TEST(any.header("content-type").value_or("") == "application/octet-stream");
+  BOOST_TEST(any.body == "1");
+  auto json = get("fastcgi", "/sales?select=id&order=id&limit=1");
+  BOOST_TEST(json.header("content-type").value_or("") == "application/json; charset=utf-8");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
