@@ -232,4 +232,19 @@ BOOST_AUTO_TEST_CASE(custom_media_type_handlers) {
   BOOST_TEST(json.header("content-type").value_or("") == "application/json; charset=utf-8");
 }
 
+BOOST_AUTO_TEST_CASE(relation_kinds_and_hidden_partitions) {
+  auto mv = get("fastcgi", "/sales_by_region?order=region");
+  BOOST_TEST(json_norm(mv.body) == json_norm(R"([{"region":"north","total":30.5},{"region":"south","total":5}])"));
+  auto parted = get("fastcgi", "/measurements");
+  BOOST_TEST(json_norm(parted.body) == R"([{"id":1,"region":"north"}])");
+  CHECK_ERROR(get("fastcgi", "/measurements_north"), 404, "PGRST205");
+}
+
+BOOST_AUTO_TEST_CASE(quotes_commas_and_dots_in_names) {
+  // /we,ird."name  with select "a\"b","c.d" and a filter on "c.d"
+  auto r = get("fastcgi", "/we,ird.%22name?select=%22a%5C%22b%22,%22c.d%22&%22c.d%22=eq.x");
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(json_norm(r.body) == R"([{"a\"b":7,"c.d":"x"}])");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -62,3 +62,50 @@ BOOST_AUTO_TEST_CASE(rendered_error_is_postgrest_json) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Every PGRST factory: status and code as PostgREST v13 (../shared/postgrest-reference.md §6.2).
+BOOST_AUTO_TEST_SUITE(pgrst_codes)
+
+BOOST_AUTO_TEST_CASE(factories_match_postgrest) {
+  struct Row {
+    Error e;
+    int status;
+    const char* code;
+  };
+  const Row rows[] = {
+      {errors::connection("x"), 503, "PGRST000"},
+      {errors::internal_db("x"), 503, "PGRST001"},
+      {errors::schema_cache("x"), 503, "PGRST002"},
+      {errors::parse("filter", "x", "y"), 400, "PGRST100"},
+      {errors::rpc_method("PUT"), 405, "PGRST101"},
+      {errors::invalid_body("Empty or invalid json"), 400, "PGRST102"},
+      {errors::invalid_range("x"), 416, "PGRST103"},
+      {errors::invalid_put_filters(), 405, "PGRST105"},
+      {errors::unacceptable_schema("s", {"a"}), 406, "PGRST106"},
+      {errors::unacceptable_media({"a/b"}), 406, "PGRST107"},
+      {errors::not_embedded("x"), 400, "PGRST108"},
+      {errors::put_limit(), 400, "PGRST114"},
+      {errors::put_mismatch(), 400, "PGRST115"},
+      {errors::singular(2), 406, "PGRST116"},
+      {errors::unsupported_method("X"), 405, "PGRST117"},
+      {errors::invalid_preferences({"a"}), 400, "PGRST122"},
+      {errors::aggregates_disabled(), 400, "PGRST123"},
+      {errors::invalid_path(), 404, "PGRST125"},
+      {errors::not_implemented("x"), 400, "PGRST127"},
+      {errors::column_not_found("t", "c"), 400, "PGRST204"},
+      {errors::table_not_found("s", "t", std::nullopt), 404, "PGRST205"},
+  };
+  for (const auto& r : rows) {
+    BOOST_TEST_CONTEXT(r.code) {
+      BOOST_TEST(r.e.status == r.status);
+      BOOST_TEST(r.e.code == r.code);
+      Response res = render_error(r.e);
+      BOOST_TEST(res.header("Proxy-Status").value_or("") == std::string("PostgREST; error=") + r.code);
+      BOOST_TEST(res.header("Content-Type").value_or("") == "application/json; charset=utf-8");
+    }
+  }
+  BOOST_TEST(errors::singular(4).details.value_or("") == "The result contains 4 rows");
+  BOOST_TEST(errors::connection("x").headers.at(0).name == "Retry-After");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
