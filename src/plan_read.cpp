@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 #include "pgrest/plan.hpp"
+#include "pgrest/sql.hpp"
 
 namespace pgrest {
 namespace {
@@ -38,6 +39,9 @@ struct Resolver {
 
   Status field(const Field& f) {
     if (table.column(f.name) != nullptr || table.is_computed(f.name)) return Ok{};
+    for (const auto& [name, expr] : table.embed_refs) {
+      if (name == f.name && f.json_path.empty()) return Ok{};  // rel=is.null and friends
+    }
     if (is_computed_field(snapshot, table, f.name)) {
       table.computed.push_back(f.name);
       return Ok{};
@@ -55,6 +59,128 @@ struct Resolver {
     return tree(std::get<LogicTree>(c));
   }
 };
+
+bool is_star(const SelectField& f) { return f.field.name == "*" && !f.aggregate; }
+
+// Resolves `items` (a select list) for `node`, recursing into embeds. `depth` bounds nesting.
+Status build_node(ReadNode& node, const std::vector<SelectItem>& items, const Snapshot& snapshot,
+                  const Config& config, int& counter, int depth) {
+  Resolver resolve{snapshot, node.table};
+  for (const auto& item : items) {
+    if (const auto* e = std::get_if<SelectEmbed>(&item.item)) {
+      if (depth > 16) return errors::parse("select parameter", e->relation, "embedding too deep");
+      auto rel = find_relationship(snapshot, node.table, e->relation, e->hint);
+      if (!rel) return rel.take_error();
+      Embed embed;
+      embed.relation = e->relation;
+      embed.name = e->alias.value_or(e->relation);
+      embed.inner = e->join == SelectEmbed::Join::inner;
+      embed.spread = e->spread;
+      embed.output = !e->children.empty();
+      embed.node.table = rel->target;
+      embed.rel = std::move(*rel);
+      embed.node.alias = "pgrst_" + std::to_string(++counter);
+      embed.lateral = embed.node.alias + "_l";
+      if (auto st = build_node(embed.node, e->children, snapshot, config, counter, depth + 1); !st) {
+        return st;
+      }
+      // Every embedded level is capped by db-max-rows too.
+      if (config.db_max_rows && !embed.rel.to_one) embed.node.range.limit = *config.db_max_rows;
+      node.table.embed_refs.emplace_back(
+          embed.name, quote_ident(embed.lateral) + "." + (embed.spread ? "\"pgrst_exists\"" : "\"body\""));
+      node.embeds.push_back(std::move(embed));
+      continue;
+    }
+    const auto& field = std::get<SelectField>(item.item);
+    if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
+    if (field.field.name != "*") {
+      if (auto st = resolve.field(field.field); !st) return st;
+    }
+    node.select.push_back(field);
+  }
+  // Only an absent or empty select means `*`; `rel()` selects nothing from the embed.
+  if (depth == 0 && node.select.empty() && node.embeds.empty()) {
+    node.select.push_back(SelectField{Field{"*", {}}, {}, {}, {}, {}});
+  }
+  return Ok{};
+}
+
+// The node a dotted parameter addresses: each path segment names an embed (by alias or relation).
+Result<ReadNode*> node_at(ReadNode& root, const EmbedPath& path) {
+  ReadNode* node = &root;
+  for (const auto& segment : path) {
+    auto it = std::find_if(node->embeds.begin(), node->embeds.end(), [&](const Embed& e) {
+      return e.name == segment || e.relation == segment;
+    });
+    if (it == node->embeds.end()) return errors::not_embedded(segment);
+    node = &it->node;
+  }
+  return node;
+}
+
+Embed* embed_named(ReadNode& node, const std::string& name) {
+  for (auto& e : node.embeds) {
+    if (e.name == name || e.relation == name) return &e;
+  }
+  return nullptr;
+}
+
+// Distributes filters, logic trees, order, limit and offset to the levels they address.
+Status place_params(ReadPlan& plan, const QueryParams& params, const Snapshot& snapshot,
+                    const Config& config) {
+  for (const auto& f : params.filters) {
+    auto node = node_at(plan, f.path);
+    if (!node) return node.take_error();
+    Resolver resolve{snapshot, (*node)->table};
+    if (auto st = resolve.field(f.value.field); !st) return st;
+    (*node)->filters.push_back(f.value);
+  }
+  for (const auto& l : params.logic) {
+    auto node = node_at(plan, l.path);
+    if (!node) return node.take_error();
+    Resolver resolve{snapshot, (*node)->table};
+    if (auto st = resolve.tree(l.value); !st) return st;
+    (*node)->logic.push_back(l.value);
+  }
+  for (const auto& o : params.order) {
+    auto node = node_at(plan, o.path);
+    if (!node) return node.take_error();
+    for (const auto& term : o.value) {
+      if (term.relation) {
+        // Ordering by a to-one embed's column: order=rel(col).desc
+        Embed* e = embed_named(**node, *term.relation);
+        if (e == nullptr) return errors::not_embedded(*term.relation);
+        if (!e->rel.to_one || e->spread) {
+          Error err;
+          err.status = 400;
+          err.code = "PGRST118";
+          err.message = "A related order on '" + e->name + "' is not possible";
+          err.details = "'" + e->name + "' is not a to-one relationship";
+          return err;
+        }
+        Resolver resolve{snapshot, e->node.table};
+        if (auto st = resolve.field(term.field); !st) return st;
+      } else {
+        Resolver resolve{snapshot, (*node)->table};
+        if (auto st = resolve.field(term.field); !st) return st;
+      }
+      (*node)->order.push_back(term);
+    }
+  }
+  for (const auto& l : params.limits) {
+    auto node = node_at(plan, l.path);
+    if (!node) return node.take_error();
+    (*node)->range.limit = l.path.empty() ? l.value
+                                          : std::min(l.value, (*node)->range.limit.value_or(l.value));
+  }
+  for (const auto& o : params.offsets) {
+    auto node = node_at(plan, o.path);
+    if (!node) return node.take_error();
+    if (!o.path.empty()) (*node)->range.offset = o.value;
+  }
+  (void)config;
+  return Ok{};
+}
 
 std::vector<Offer> read_offers() {
   return {{Output::json, "application/json"},
@@ -95,53 +221,11 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
   ReadPlan plan;
   plan.table = std::move(*table);
   const Table& t = plan.table;
-  Resolver resolve{snapshot, plan.table};
-
-  // Dotted parameters address embeds; none can exist without an embed in `select`.
-  for (const auto& f : req.params.filters) {
-    if (!f.path.empty()) return errors::not_embedded(f.path.front());
+  int counter = 0;
+  if (auto st = build_node(plan, req.params.select, snapshot, config, counter, 0); !st) {
+    return st.take_error();
   }
-  for (const auto& l : req.params.logic) {
-    if (!l.path.empty()) return errors::not_embedded(l.path.front());
-  }
-  for (const auto& o : req.params.order) {
-    if (!o.path.empty()) return errors::not_embedded(o.path.front());
-  }
-  for (const auto& l : req.params.limits) {
-    if (!l.path.empty()) return errors::not_embedded(l.path.front());
-  }
-  for (const auto& o : req.params.offsets) {
-    if (!o.path.empty()) return errors::not_embedded(o.path.front());
-  }
-
-  for (const auto& item : req.params.select) {
-    if (std::holds_alternative<SelectEmbed>(item.item)) {
-      return errors::not_implemented("resource embedding is not available yet");
-    }
-    const auto& field = std::get<SelectField>(item.item);
-    if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
-    if (field.field.name != "*") {
-      if (auto s = resolve.field(field.field); !s) return s.take_error();
-    }
-    plan.select.push_back(field);
-  }
-  if (plan.select.empty()) plan.select.push_back(SelectField{Field{"*", {}}, {}, {}, {}, {}});
-
-  for (const auto& f : req.params.filters) {
-    if (auto s = resolve.field(f.value.field); !s) return s.take_error();
-    plan.filters.push_back(f.value);
-  }
-  for (const auto& l : req.params.logic) {
-    if (auto s = resolve.tree(l.value); !s) return s.take_error();
-    plan.logic.push_back(l.value);
-  }
-  for (const auto& o : req.params.order) {
-    for (const auto& term : o.value) {
-      if (term.relation) return errors::not_embedded(*term.relation);
-      if (auto s = resolve.field(term.field); !s) return s.take_error();
-      plan.order.push_back(term);
-    }
-  }
+  if (auto st = place_params(plan, req.params, snapshot, config); !st) return st.take_error();
 
   // Custom handlers (v12): with the default select, this relation's `*/*` handler wins outright,
   // then its handlers for the requested type, then anyelement ones; vendor types stay built in.

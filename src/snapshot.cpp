@@ -68,6 +68,8 @@ ForeignKey read_fk(const cJSON* o) {
   fk.ref_table = json::get_string(o, "ref_table").value_or("");
   fk.ref_columns = json::get_strings(o, "ref_columns");
   fk.one_to_one = json::get_bool(o, "one_to_one");
+  fk.ref_is_view = json::get_bool(o, "ref_is_view");
+  fk.table_is_view = json::get_bool(o, "table_is_view");
   return fk;
 }
 
@@ -300,9 +302,18 @@ Status write_snapshot(const std::string& path, std::string_view introspection_js
 
   // Every FK is stored with both tables it touches, so one lookup gives a table's relationships.
   std::map<std::string, std::vector<const cJSON*>> fks_by_table;
+  std::map<std::string, bool> is_view;
+  const cJSON* rel = nullptr;
+  cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(root, "tables")) {
+    std::string kind = json::get_string(rel, "kind").value_or("r");
+    is_view[object_name(rel, "schema", "name")] = kind == "v" || kind == "m";
+  }
   for (const char* list : {"fks", "view_fks"}) {
-    const cJSON* fk = nullptr;
+    cJSON* fk = nullptr;
     cJSON_ArrayForEach(fk, cJSON_GetObjectItemCaseSensitive(root, list)) {
+      // Embedding by constraint or column name never targets a view (PostgREST's rule).
+      cJSON_AddBoolToObject(fk, "ref_is_view", is_view[object_name(fk, "ref_schema", "ref_table")]);
+      cJSON_AddBoolToObject(fk, "table_is_view", is_view[object_name(fk, "schema", "table")]);
       std::string from = object_name(fk, "schema", "table");
       std::string to = object_name(fk, "ref_schema", "ref_table");
       fks_by_table[from].push_back(fk);

@@ -10,6 +10,15 @@ void append_field(Sql& sql, const std::string& qualifier, const Table& table, co
   const Column* col = table.column(f.name);
   bool wrap = !f.json_path.empty() && (col == nullptr || !col->is_json);
   if (wrap) sql.raw("to_jsonb(");
+  if (col == nullptr) {
+    for (const auto& [name, expr] : table.embed_refs) {
+      if (name == f.name) {  // an embed used as a filter: NULL when it is empty
+        sql.raw(expr);
+        if (wrap) sql.raw(")");
+        return;
+      }
+    }
+  }
   if (col == nullptr && table.is_computed(f.name)) {
     // A computed field: the function applied to the whole row (row_type comes from the snapshot).
     sql.qualified(table.schema, f.name).raw("(ROW(").raw(qualifier).raw(".*)::").raw(table.row_type).raw(")");
@@ -103,19 +112,30 @@ void append_condition(Sql& sql, const std::string& q, const Table& t, const Cond
   }
 }
 
-void append_where(Sql& sql, const std::string& q, const ReadPlan& plan) {
+// WHERE: the join condition to the parent (`cond`, may be empty), filters, logic trees, and the
+// existence checks of !inner embeds.
+void append_where(Sql& sql, const std::string& q, const ReadNode& node, const std::string& cond) {
   bool first = true;
   auto sep = [&] {
     sql.raw(first ? " WHERE " : " AND ");
     first = false;
   };
-  for (const auto& f : plan.filters) {
+  if (!cond.empty()) {
     sep();
-    append_filter(sql, q, plan.table, f);
+    sql.raw(cond);
   }
-  for (const auto& l : plan.logic) {
+  for (const auto& f : node.filters) {
     sep();
-    append_logic(sql, q, plan.table, l);
+    append_filter(sql, q, node.table, f);
+  }
+  for (const auto& l : node.logic) {
+    sep();
+    append_logic(sql, q, node.table, l);
+  }
+  for (const auto& e : node.embeds) {
+    if (!e.inner) continue;
+    sep();
+    sql.ident(e.lateral).raw(e.spread ? ".\"pgrst_exists\"" : ".\"body\"").raw(" IS NOT NULL");
   }
 }
 
@@ -325,14 +345,167 @@ void append_body(Sql& sql, Output output, bool head) {
   }
 }
 
+namespace {
+
+// The output keys a level produces (spread embeds contribute their children's keys).
+std::vector<std::string> output_columns(const ReadNode& n) {
+  std::vector<std::string> out;
+  for (const auto& f : n.select) {
+    if (f.field.name == "*" && !f.aggregate) {
+      for (const auto& c : n.table.columns) out.push_back(c.name);
+    } else {
+      out.push_back(output_name(f));
+    }
+  }
+  for (const auto& e : n.embeds) {
+    if (!e.output) continue;
+    if (e.spread) {
+      for (auto& c : output_columns(e.node)) out.push_back(std::move(c));
+    } else {
+      out.push_back(e.name);
+    }
+  }
+  return out;
+}
+
+std::string join_condition(const Embed& e, const std::string& parent_q) {
+  const std::string c = quote_ident(e.node.alias);
+  std::string cond;
+  auto add = [&](const std::string& left, const std::string& right) {
+    if (!cond.empty()) cond += " AND ";
+    cond += left + " = " + right;
+  };
+  if (e.rel.cardinality == Cardinality::many_to_many) {
+    const std::string j = quote_ident(e.node.alias + "_j");
+    for (const auto& [o, jc] : e.rel.origin_junction) add(j + "." + quote_ident(jc), parent_q + "." + quote_ident(o));
+  } else if (e.rel.cardinality != Cardinality::computed) {
+    for (const auto& [o, tc] : e.rel.on) add(c + "." + quote_ident(tc), parent_q + "." + quote_ident(o));
+  }
+  return cond;
+}
+
+std::string from_clause(const Embed& e, const Table& parent, const std::string& parent_q) {
+  const std::string c = quote_ident(e.node.alias);
+  const Table& t = e.node.table;
+  if (e.rel.cardinality == Cardinality::computed) {
+    return quote_ident(e.rel.function_schema) + "." + quote_ident(e.rel.function_name) + "(ROW(" +
+           parent_q + ".*)::" + parent.row_type + ") AS " + c;
+  }
+  std::string from = quote_ident(t.schema) + "." + quote_ident(t.name) + " AS " + c;
+  if (e.rel.cardinality == Cardinality::many_to_many) {
+    const std::string j = quote_ident(e.node.alias + "_j");
+    from += " JOIN " + quote_ident(e.rel.junction->schema) + "." + quote_ident(e.rel.junction->name) +
+            " AS " + j + " ON ";
+    for (size_t i = 0; i < e.rel.junction_target.size(); ++i) {
+      const auto& [jc, tc] = e.rel.junction_target[i];
+      from += (i ? " AND " : "") + j + "." + quote_ident(jc) + " = " + c + "." + quote_ident(tc);
+    }
+  }
+  return from;
+}
+
+void append_order(Sql& sql, const std::string& q, const ReadNode& node) {
+  if (node.order.empty()) return;
+  sql.raw(" ORDER BY ");
+  for (size_t i = 0; i < node.order.size(); ++i) {
+    const OrderTerm& o = node.order[i];
+    if (i) sql.raw(", ");
+    if (o.relation) {
+      // A to-one embed's column, looked up through the relationship itself.
+      const Embed* e = nullptr;
+      for (const auto& x : node.embeds) {
+        if (x.name == *o.relation || x.relation == *o.relation) e = &x;
+      }
+      sql.raw("(SELECT ");
+      append_field(sql, quote_ident(e->node.alias), e->node.table, o.field);
+      sql.raw(" FROM ").raw(from_clause(*e, node.table, q));
+      std::string cond = join_condition(*e, q);
+      if (!cond.empty()) sql.raw(" WHERE ").raw(cond);
+      sql.raw(" LIMIT 1)");
+    } else {
+      append_field(sql, q, node.table, o.field);
+    }
+    if (o.dir == OrderTerm::Dir::asc) sql.raw(" ASC");
+    if (o.dir == OrderTerm::Dir::desc) sql.raw(" DESC");
+    if (o.nulls == OrderTerm::Nulls::first) sql.raw(" NULLS FIRST");
+    if (o.nulls == OrderTerm::Nulls::last) sql.raw(" NULLS LAST");
+  }
+}
+
+void append_lateral(Sql& sql, const Embed& e, const Table& parent, const std::string& parent_q) {
+  const std::string r = quote_ident(e.node.alias + "_r");
+  sql.raw(" LEFT JOIN LATERAL (SELECT ");
+  if (e.spread) {
+    auto cols = output_columns(e.node);
+    for (const auto& c : cols) {
+      if (e.rel.to_one) sql.raw(r).raw(".").ident(c);
+      else sql.raw("json_agg(").raw(r).raw(".").ident(c).raw(")");
+      sql.raw(" AS ").ident(c).raw(", ");
+    }
+    sql.raw(e.rel.to_one ? "true" : "CASE WHEN count(*) > 0 THEN true END").raw(" AS \"pgrst_exists\"");
+  } else {
+    // json_agg over no rows is NULL: the parent turns it into [] and !inner tests it.
+    sql.raw(e.rel.to_one ? "row_to_json(" : "json_agg(").raw(r).raw(") AS \"body\"");
+  }
+  sql.raw(" FROM (");
+  const std::string c = quote_ident(e.node.alias);
+  append_node_query(sql, e.node, c, from_clause(e, parent, parent_q), join_condition(e, parent_q), false);
+  sql.raw(") AS ").raw(r).raw(") AS ").ident(e.lateral).raw(" ON TRUE");
+}
+
+}  // namespace
+
+void append_node_query(Sql& sql, const ReadNode& node, const std::string& q, const std::string& from,
+                       const std::string& cond, bool for_count) {
+  sql.raw("SELECT ");
+  bool any = false;
+  if (for_count) {
+    sql.raw("1");
+    any = true;
+  } else {
+    if (!node.select.empty()) {
+      append_select_list(sql, q, node.table, node.select);
+      any = true;
+    }
+    for (const auto& e : node.embeds) {
+      if (!e.output) continue;
+      const std::string l = quote_ident(e.lateral);
+      if (e.spread) {
+        for (const auto& col : output_columns(e.node)) {
+          sql.raw(any ? ", " : "");
+          any = true;
+          if (e.rel.to_one) sql.raw(l).raw(".").ident(col);
+          else sql.raw("COALESCE(").raw(l).raw(".").ident(col).raw(", '[]'::json)");
+          sql.raw(" AS ").ident(col);
+        }
+        continue;
+      }
+      sql.raw(any ? ", " : "");
+      any = true;
+      if (e.rel.to_one) sql.raw(l).raw(".\"body\"");
+      else sql.raw("COALESCE(").raw(l).raw(".\"body\", '[]'::json)");
+      sql.raw(" AS ").ident(e.name);
+    }
+  }
+  if (!any) sql.raw("1 AS \"pgrst_dummy\"");  // rel(): selected for filtering only
+  sql.raw(" FROM ").raw(from);
+  for (const auto& e : node.embeds) append_lateral(sql, e, node.table, q);
+  append_where(sql, q, node, cond);
+  if (for_count) return;
+  append_group_by(sql, q, node.table, node.select);
+  append_order(sql, q, node);
+  if (node.range.limit) sql.raw(" LIMIT ").param(std::to_string(*node.range.limit));
+  if (node.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(node.range.offset));
+}
+
 std::optional<Sql> build_count_explain(const ReadPlan& plan) {
   bool needed = plan.count == ReadPlan::Count::planned ||
                 (plan.count == ReadPlan::Count::estimated && plan.max_rows);
   if (!needed) return std::nullopt;
   const std::string q = quote_ident(plan.table.schema) + "." + quote_ident(plan.table.name);
   Sql sql;
-  sql.raw("EXPLAIN (FORMAT JSON) SELECT 1 FROM ").raw(q);
-  append_where(sql, q, plan);
+  sql.raw("EXPLAIN (FORMAT JSON) ");
+  append_node_query(sql, plan, q, q, "", true);
   return sql;
 }
 
@@ -353,35 +526,18 @@ Sql build_read(const ReadPlan& plan) {
   const Table& t = plan.table;
   const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
   Sql sql;
-  sql.raw("WITH pgrst_source AS (SELECT ");
-  append_select_list(sql, q, t, plan.select);
-  sql.raw(" FROM ").raw(q);
-  // The WHERE text is reused by the count with the same $n placeholders.
-  size_t where_start = sql.text.size();
-  append_where(sql, q, plan);
-  std::string where = sql.text.substr(where_start);
-  append_group_by(sql, q, t, plan.select);
-  if (!plan.order.empty()) {
-    sql.raw(" ORDER BY ");
-    for (size_t i = 0; i < plan.order.size(); ++i) {
-      const OrderTerm& o = plan.order[i];
-      if (i) sql.raw(", ");
-      append_field(sql, q, t, o.field);
-      if (o.dir == OrderTerm::Dir::asc) sql.raw(" ASC");
-      if (o.dir == OrderTerm::Dir::desc) sql.raw(" DESC");
-      if (o.nulls == OrderTerm::Nulls::first) sql.raw(" NULLS FIRST");
-      if (o.nulls == OrderTerm::Nulls::last) sql.raw(" NULLS LAST");
-    }
-  }
-  if (plan.range.limit) sql.raw(" LIMIT ").param(std::to_string(*plan.range.limit));
-  if (plan.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(plan.range.offset));
+  sql.raw("WITH pgrst_source AS (");
+  append_node_query(sql, plan, q, q, "", false);
   sql.raw(") SELECT ");
   if (plan.count == ReadPlan::Count::exact ||
       (plan.count == ReadPlan::Count::estimated && !plan.max_rows)) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM ").raw(q).raw(where).raw(")");
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, plan, q, q, "", true);
+    sql.raw(") _pgrst_c)");
   } else if (plan.count == ReadPlan::Count::estimated) {
     // Exact up to db-max-rows; beyond it the planner's estimate is used (response_builder).
-    sql.raw("(SELECT pg_catalog.count(*) FROM (SELECT 1 FROM ").raw(q).raw(where);
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, plan, q, q, "", true);
     sql.raw(" LIMIT ").param(std::to_string(*plan.max_rows + 1)).raw(") _pgrst_c)");
   } else {
     sql.raw("NULL::bigint");

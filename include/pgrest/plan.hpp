@@ -10,17 +10,38 @@
 
 #include "pgrest/api_request.hpp"
 #include "pgrest/config.hpp"
+#include "pgrest/relationships.hpp"
 #include "pgrest/snapshot.hpp"
 
 namespace pgrest {
 
-struct ReadPlan {
+struct Embed;
+
+// One level of a read: a relation, what to select from it, and its embedded children.
+struct ReadNode {
   Table table;                         // the resolved relation (owned copy of the snapshot entry)
+  std::string alias;                   // SQL alias of this level ("" at the top)
   std::vector<SelectField> select;     // validated; a single "*" field for the default
-  std::vector<Filter> filters;         // top-level filters, ANDed
-  std::vector<LogicTree> logic;        // top-level and=/or= trees, ANDed
+  std::vector<Filter> filters;         // filters, ANDed
+  std::vector<LogicTree> logic;        // and=/or= trees, ANDed
   std::vector<OrderTerm> order;
   RowRange range;                      // after db-max-rows
+  std::vector<Embed> embeds;
+};
+
+// An embedded resource: `name:relation!hint!inner(...)` resolved to a relationship.
+struct Embed {
+  Relationship rel;
+  std::string name;                    // output key: the alias, else the relation as written
+  std::string relation;                // as written in select (dotted parameters may use it)
+  bool inner = false;                  // !inner, or rel=not.is.null
+  bool spread = false;                 // ...rel(...)
+  bool output = true;                  // false for rel(): used for filtering only
+  std::string lateral;                 // SQL alias of its LATERAL subquery
+  ReadNode node;
+};
+
+struct ReadPlan : ReadNode {
   Offer media;
   // application/vnd.pgrst.plan (db-plan-enabled): the output whose query is explained, and the
   // EXPLAIN options (analyze, verbose, settings, buffers, wal).

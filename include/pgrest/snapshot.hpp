@@ -40,6 +40,7 @@ struct ForeignKey {
   std::string ref_schema, ref_table;
   std::vector<std::string> ref_columns;
   bool one_to_one = false;
+  bool ref_is_view = false, table_is_view = false;
 };
 
 struct Table {
@@ -54,6 +55,9 @@ struct Table {
   // Filled by the planner: names used in this request that are computed fields (functions
   // taking the row type), which the SQL builder emits as function calls.
   std::vector<std::string> computed;
+  // Filled by the planner: embeds of this level usable in filters (`rel=is.null`, `or=(rel.not.is.null)`)
+  // as (name, SQL expression that is NULL when the embed is empty).
+  std::vector<std::pair<std::string, std::string>> embed_refs;
 
   bool is_computed(std::string_view name) const;
 

@@ -41,6 +41,11 @@ std::optional<Sql> build_count_explain(const ReadPlan& plan);
 // The select list over `qualifier` (a quoted relation name or alias).
 void append_select_list(Sql& sql, const std::string& qualifier, const Table& table,
                         const std::vector<SelectField>& fields);
+// SELECT ... FROM `from` [LATERAL embeds] WHERE `cond` AND filters ... ORDER BY ... LIMIT for one
+// level of a read, `q` being how its relation is referred to. `for_count` selects 1 and stops
+// before ORDER BY (the count and EXPLAIN of the same rows).
+void append_node_query(Sql& sql, const ReadNode& node, const std::string& q, const std::string& from,
+                       const std::string& cond, bool for_count);
 // GROUP BY of the non-aggregated fields when `fields` has an aggregate (nothing otherwise).
 void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
                      const std::vector<SelectField>& fields);
