@@ -75,6 +75,13 @@ BOOST_AUTO_TEST_CASE(views_inherit_relationships) {
   expect_json("/directors_view?select=name,films_view(title)&id=eq.1", R"J([{"name":"Kubrick","films_view":[{"title":"2001"}]}])J");
 }
 
+BOOST_AUTO_TEST_CASE(view_to_view_and_hidden_targets) {
+  expect_json("/films_view?select=title,directors_view(name)&id=eq.1",
+              R"J([{"title":"2001","directors_view":{"name":"Kubrick"}}])J");
+  CHECK_ERROR(get("fastcgi", "/with_private?select=id,vault(id)"), 400, "PGRST200");
+  CHECK_ERROR(get("fastcgi", "/with_private?select=id,vault_id(id)"), 400, "PGRST200");
+}
+
 BOOST_AUTO_TEST_CASE(computed_relationship) {
   expect_json("/directors?select=name,recent_films(title)&id=eq.2&recent_films.order=id",
               R"J([{"name":"Kurosawa","recent_films":[{"title":"Ran"},{"title":"Dreams"}]}])J");
