@@ -194,6 +194,28 @@ BOOST_AUTO_TEST_CASE(preferences_applied_and_timezone) {
   BOOST_TEST(junk.body.find("Invalid preferences: anything, count=lots") != std::string::npos, junk.body);
 }
 
+BOOST_AUTO_TEST_CASE(media_types_and_q_values) {
+  auto stripped = get("fastcgi", "/ops?select=id,n,t&id=eq.3",
+                      {{"Accept", "application/vnd.pgrst.array+json;nulls=stripped"}});
+  BOOST_TEST(stripped.status == 200);
+  BOOST_TEST(json_norm(stripped.body) == R"([{"id":3}])");
+  BOOST_TEST(stripped.header("content-type").value_or("") ==
+             "application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8");
+  auto obj = get("fastcgi", "/ops?select=id,n&id=eq.3",
+                 {{"Accept", "application/vnd.pgrst.object+json;nulls=stripped"}});
+  BOOST_TEST(json_norm(obj.body) == R"({"id":3})");
+  auto plain_array = get("fastcgi", "/ops?select=id&id=eq.3", {{"Accept", "application/vnd.pgrst.array+json"}});
+  BOOST_TEST(json_norm(plain_array.body) == R"([{"id":3}])");
+  auto q = get("fastcgi", "/ops?select=id&id=eq.1", {{"Accept", "text/csv;q=0.5, application/json"}});
+  BOOST_TEST(q.header("content-type").value_or("") == "application/json; charset=utf-8");
+  auto csv = get("fastcgi", "/ops?select=id&id=eq.1", {{"Accept", "application/json;q=0.2, text/csv"}});
+  BOOST_TEST(csv.body == "id\n1");
+  auto wildcard = get("fastcgi", "/ops?select=id&id=eq.1", {{"Accept", "text/*"}});
+  BOOST_TEST(wildcard.header("content-type").value_or("") == "text/csv; charset=utf-8");
+  // No PostGIS in this database: GeoJSON is not offered.
+  CHECK_ERROR(get("fastcgi", "/ops", {{"Accept", "application/geo+json"}}), 406, "PGRST107");
+}
+
 BOOST_AUTO_TEST_CASE(execution_plan_media_type) {
   Headers plan_text = {{"Accept", "application/vnd.pgrst.plan"}};
   CHECK_ERROR(get("fastcgi", "/ops?id=eq.1", plan_text), 406, "PGRST107");
