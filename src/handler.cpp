@@ -3,6 +3,7 @@
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
 #include "pgrest/jwt_auth.hpp"
+#include "pgrest/options_cors.hpp"
 #include "pgrest/plan.hpp"
 #include "pgrest/response_builder.hpp"
 #include "pgrest/sql_builder.hpp"
@@ -42,6 +43,7 @@ Result<Response> dispatch(const Request& req, Context& ctx) {
   if (!auth) return auth.take_error();
   auto api = parse_api_request(req, ctx.config);
   if (!api) return api.take_error();
+  if (api->action == Action::options) return options_response(*api, *ctx.snapshot);
   if (api->target == Target::relation && api->action == Action::read) {
     auto res = handle_read(req, *api, *auth, ctx);
     if (res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {
@@ -104,10 +106,13 @@ Response handle(const Request& req, Context& ctx) {
   Response res;
   if (ctx.startup_error) {
     res = render_error(*ctx.startup_error);
+  } else if (auto preflight = cors_preflight(req, ctx.config)) {
+    res = std::move(*preflight);
   } else {
     auto r = dispatch(req, ctx);
     res = r ? std::move(*r) : render_error(r.error());
   }
+  if (!ctx.startup_error) add_cors_headers(req, ctx.config, res);
   // An error answered to HEAD keeps its status and headers but, as any HEAD, no body.
   finish(res, head && res.status < 400 ? true : false);
   if (head) res.body.clear();
