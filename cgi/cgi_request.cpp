@@ -50,6 +50,8 @@ Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi)
       req.headers.push_back({"content-type", v});
     }
   }
+  if (const std::string* addr = find(params, "REMOTE_ADDR")) req.remote_addr = *addr;
+  if (const std::string* proto = find(params, "SERVER_PROTOCOL")) req.protocol = *proto;
   req.body = std::move(body);
   return req;
 }

@@ -55,13 +55,19 @@ size_t content_length(const CgiParams& params) {
 
 // The core never throws on purpose; this is the last line against a bug or bad_alloc.
 Response safe_handle(const Request& req, Context& ctx) {
+  Response res;
   try {
-    return handle(req, ctx);
+    res = handle(req, ctx);
   } catch (const std::exception& ex) {
-    return render_error(errors::config(std::string("internal error: ") + ex.what()));
+    res = render_error(errors::config(std::string("internal error: ") + ex.what()));
   } catch (...) {
-    return render_error(errors::config("internal error"));
+    res = render_error(errors::config("internal error"));
   }
+  // The web server puts a CGI/FastCGI program's stderr in its error log.
+  if (ctx.config.log_level >= LogLevel::info) {
+    std::fprintf(stderr, "%s\n", access_log_line(req, res).c_str());
+  }
+  return res;
 }
 
 int serve(const std::optional<std::string>& config_file) {

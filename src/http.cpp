@@ -1,6 +1,7 @@
 #include "pgrest/http.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 namespace pgrest {
 
@@ -21,6 +22,28 @@ bool iequals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+std::string access_log_line(const Request& req, const Response& res) {
+  char when[64];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+  auto quoted = [](std::string_view v) {
+    std::string out = "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) out += c;
+    }
+    return out + "\"";
+  };
+  std::string target = req.path + (req.query.empty() ? "" : "?" + req.query);
+  return (req.remote_addr.empty() ? "-" : req.remote_addr) + " - - [" + when + "] " +
+         quoted(req.method + " " + target + " " + req.protocol) + " " + std::to_string(res.status) +
+         " " + (res.body.empty() ? "-" : std::to_string(res.body.size())) + " " +
+         quoted(req.header("referer").value_or("-")) + " " +
+         quoted(req.header("user-agent").value_or("-"));
 }
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {

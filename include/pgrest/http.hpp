@@ -21,6 +21,8 @@ struct Request {
   std::string query;         // raw query string without '?'
   std::vector<Header> headers;  // names lower-cased by the front end
   std::string body;
+  std::string remote_addr;   // for the access log only
+  std::string protocol = "HTTP/1.1";
 
   // First header with this lower-case name.
   std::optional<std::string_view> header(std::string_view lower_name) const;
@@ -37,6 +39,9 @@ struct Response {
 
 // "Not Found" for 404 etc.; an empty string for codes without a standard phrase.
 std::string_view reason_phrase(int status);
+
+// One line in the Apache combined log format, as PostgREST logs a request at log-level info.
+std::string access_log_line(const Request& request, const Response& response);
 
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);

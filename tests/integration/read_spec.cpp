@@ -205,3 +205,22 @@ BOOST_AUTO_TEST_CASE(one_round_trip_with_three_embeds) {
       "/directors?select=name,films!director_id(title,roles(character),actors(first_name))&id=eq.1",
       "\"character\":\"Bowman\"");
 }
+
+BOOST_AUTO_TEST_CASE(access_log_at_info_level) {
+  std::vector<std::string> e = {"GATEWAY_INTERFACE=CGI/1.1", "REQUEST_METHOD=GET",
+                                "REQUEST_URI=/cgi-bin/pgrest/items?select=id&id=eq.1",
+                                "SCRIPT_NAME=/cgi-bin/pgrest", "PATH_INFO=/items",
+                                "REMOTE_ADDR=10.1.2.3", "SERVER_PROTOCOL=HTTP/1.1",
+                                "HTTP_USER_AGENT=probe/1.0"};
+  std::string out;
+  auto info = e;
+  info.push_back("PGRST_LOG_LEVEL=info");
+  BOOST_TEST(run({env("PGREST_BIN")}, info, out) == 0);
+  BOOST_TEST(out.find("10.1.2.3 - - [") != std::string::npos, out);
+  BOOST_TEST(out.find("] \"GET /items?select=id&id=eq.1 HTTP/1.1\" 200 10 \"-\" \"probe/1.0\"") !=
+             std::string::npos, out);
+  auto quiet = e;
+  quiet.push_back("PGRST_LOG_LEVEL=error");
+  BOOST_TEST(run({env("PGREST_BIN")}, quiet, out) == 0);
+  BOOST_TEST(out.find("10.1.2.3") == std::string::npos, out);
+}
