@@ -3,6 +3,8 @@
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
 #include "pgrest/jwt_auth.hpp"
+#include "pg.hpp"
+#include "pgrest/openapi.hpp"
 #include "pgrest/options_cors.hpp"
 #include "pgrest/plan.hpp"
 #include "pgrest/response_builder.hpp"
@@ -10,6 +12,9 @@
 
 namespace pgrest {
 namespace {
+
+using detail::array_literal;
+
 
 
 Result<Response> handle_read(const Request& req, const ApiRequest& api, const Auth& auth,
@@ -38,12 +43,61 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   return res;
 }
 
+// GET / : the OpenAPI document. follow-privileges asks the database, as the request's role, which
+// tables and functions it may use (one statement in the usual single round trip).
+Result<Response> handle_root(const Request& req, const ApiRequest& api, const Auth& auth,
+                             Context& ctx) {
+  if (ctx.config.openapi_mode == "disabled") {
+    Error e;
+    e.status = 404;
+    e.code = "PGRST126";
+    e.message = "Root endpoint metadata is disabled";
+    return e;
+  }
+  auto media = negotiate(api.accept, {{Output::json, "application/openapi+json"},
+                                      {Output::json, "application/json"}});
+  if (!media) return media.take_error();
+  OpenApiScope scope;
+  if (ctx.config.openapi_mode == "follow-privileges") {
+    std::vector<std::string> names = ctx.snapshot->table_names(api.schema);
+    Sql main;
+    main.raw("SELECT NULL::bigint, 0, json_build_object('tables', (SELECT coalesce(json_agg(n), '[]') "
+             "FROM unnest(").param(array_literal(names)).raw("::text[]) n WHERE "
+             "has_table_privilege(quote_ident(").param(api.schema).raw(") || '.' || quote_ident(n), "
+             "'SELECT, INSERT, UPDATE, DELETE')), 'functions', (SELECT coalesce(json_agg(DISTINCT "
+             "p.proname), '[]') FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace ns ON ns.oid = "
+             "p.pronamespace WHERE ns.nspname = ").param(api.schema).raw(" AND "
+             "has_function_privilege(p.oid, 'EXECUTE')))::text, NULL::text, NULL::text");
+    Sql settings = build_settings(
+        request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true));
+    auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated);
+    if (!db) return db.take_error();
+    json::Ptr allowed = json::parse(db->body.value_or("{}"));
+    scope.tables.emplace();
+    scope.functions.emplace();
+    for (auto& t : json::get_strings(allowed.get(), "tables")) scope.tables->insert(t);
+    for (auto& f : json::get_strings(allowed.get(), "functions")) scope.functions->insert(f);
+  }
+  Response res;
+  res.headers.push_back({"Content-Type", media->media + "; charset=utf-8"});
+  res.body = openapi_document(*ctx.snapshot, ctx.config, api.schema,
+                              std::string(req.header("host").value_or("")), scope);
+  return res;
+}
+
 Result<Response> dispatch(const Request& req, Context& ctx) {
   auto auth = authenticate(req, ctx.config);
   if (!auth) return auth.take_error();
   auto api = parse_api_request(req, ctx.config);
   if (!api) return api.take_error();
   if (api->action == Action::options) return options_response(*api, *ctx.snapshot);
+  if (api->target == Target::root && api->action == Action::read) {
+    auto res = handle_root(req, *api, *auth, ctx);
+    if (res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {
+      res->headers.push_back({"Content-Profile", api->schema});
+    }
+    return res;
+  }
   if (api->target == Target::relation && api->action == Action::read) {
     auto res = handle_read(req, *api, *auth, ctx);
     if (res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {

@@ -87,6 +87,7 @@ std::optional<Table> read_table(std::string_view text) {
   t.deletable = json::get_bool(o, "deletable");
   t.pk = json::get_strings(o, "pk");
   t.row_type = json::get_string(o, "row_type").value_or("");
+  t.comment = json::get_string(o, "comment");
   const cJSON* c = nullptr;
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "columns")) {
     Column col;
@@ -99,6 +100,8 @@ std::optional<Table> read_table(std::string_view text) {
     col.generated = json::get_bool(c, "generated");
     col.default_value = json::get_string(c, "default");
     col.enum_values = strings_of(cJSON_GetObjectItemCaseSensitive(c, "enum"));
+    col.comment = json::get_string(c, "comment");
+    if (auto n = json::get_number(c, "max_length")) col.max_length = static_cast<int>(*n);
     t.columns.push_back(std::move(col));
   }
   const cJSON* f = nullptr;
@@ -280,6 +283,12 @@ Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::strin
 std::optional<std::string_view> Snapshot::functions(std::string_view schema,
                                                     std::string_view name) const {
   return find(function_key(schema, name));
+}
+
+std::vector<std::string> Snapshot::function_names(std::string_view schema) const {
+  std::vector<std::string> out;
+  for (auto k : keys_with_prefix("f:" + std::string(schema) + kSep)) out.emplace_back(k);
+  return out;
 }
 
 bool Snapshot::has_timezone(std::string_view name) const {

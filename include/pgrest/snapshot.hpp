@@ -31,6 +31,8 @@ struct Column {
   bool generated = false;
   std::optional<std::string> default_value;
   std::vector<std::string> enum_values;
+  std::optional<std::string> comment;
+  std::optional<int> max_length;
 };
 
 struct ForeignKey {
@@ -52,6 +54,7 @@ struct Table {
   std::vector<Column> columns;
   std::vector<ForeignKey> fks;  // outgoing and incoming, views included
   std::string row_type;         // the composite type's name, e.g. test.items
+  std::optional<std::string> comment;
   // Filled by the planner: names used in this request that are computed fields (functions
   // taking the row type), which the SQL builder emits as function calls.
   std::vector<std::string> computed;
@@ -98,8 +101,9 @@ class Snapshot {
   std::optional<std::string_view> functions(std::string_view schema, std::string_view name) const;
   // Whether `name` is in pg_timezone_names (for Prefer: timezone=).
   bool has_timezone(std::string_view name) const;
-  // Names of every table/view in `schema` (used only for "Perhaps you meant" hints).
+  // Names of every table/view (function) in `schema`: hints and the OpenAPI document only.
   std::vector<std::string> table_names(std::string_view schema) const;
+  std::vector<std::string> function_names(std::string_view schema) const;
 
  private:
   Snapshot() = default;
