@@ -102,6 +102,14 @@ Error aggregates_disabled() {
 Error not_implemented(std::string details) {
   return make(400, "PGRST127", "Feature not implemented", std::move(details));
 }
+Error raise_parse(std::string details, bool message_part) {
+  return make(500, "PGRST121", "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
+              std::move(details),
+              message_part ? "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' "
+                             "and optional keys: 'details', 'hint'."
+                           : "DETAIL must be a JSON object with obligatory keys: 'status', "
+                             "'headers' and optional key: 'status_text'.");
+}
 Error invalid_path() { return make(404, "PGRST125", "Invalid path specified in request URL"); }
 
 // 2xx: the schema cache (our snapshot)
@@ -109,6 +117,26 @@ Error column_not_found(std::string_view table, std::string_view column) {
   return make(400, "PGRST204",
               "Could not find the '" + std::string(column) + "' column of '" +
                   std::string(table) + "' in the schema cache");
+}
+Error function_not_found(std::string_view schema, std::string_view name,
+                         const std::vector<std::string>& keys, std::string searched,
+                         bool args_in_message, std::optional<std::string> hint) {
+  std::string func = std::string(schema) + "." + std::string(name);
+  std::string message = "Could not find the function " + func;
+  if (args_in_message) message += keys.empty() ? " without parameters" : "(" + join(keys, ", ") + ")";
+  message += " in the schema cache";
+  if (hint) hint = "Perhaps you meant to call the function " + std::string(schema) + "." + *hint;
+  return make(404, "PGRST202", std::move(message),
+              "Searched for the function " + func + searched +
+                  ", but no matches were found in the schema cache.",
+              std::move(hint));
+}
+Error ambiguous_function(const std::vector<std::string>& signatures) {
+  return make(300, "PGRST203",
+              "Could not choose the best candidate function between: " + join(signatures, ", "),
+              std::nullopt,
+              "Try renaming the parameters or the function itself in the database so function "
+              "overloading can be resolved");
 }
 Error table_not_found(std::string_view schema, std::string_view table,
                       std::optional<std::string> suggestion) {

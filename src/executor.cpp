@@ -87,6 +87,8 @@ Status Database::connect() {
     conn_.reset();
     return errors::connection(msg);
   }
+  // RAISE NOTICE and friends are not errors; libpq would print them on stderr.
+  PQsetNoticeProcessor(conn->pg.get(), [](void*, const char*) {}, nullptr);
   conn_ = std::move(conn);
   return Ok{};
 }
@@ -101,8 +103,13 @@ static std::optional<int64_t> plan_rows(const PGresult* r) {
 }
 
 Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_safe,
-                               bool authenticated, const Sql* explain) {
-  std::vector<const Sql*> statements = {&settings};
+                               bool authenticated, const Sql* explain, const Sql* pre_request,
+                               const Sql* begin) {
+  std::vector<const Sql*> statements;
+  if (begin) statements.push_back(begin);
+  statements.push_back(&settings);
+  if (pre_request) statements.push_back(pre_request);
+  size_t explain_at = statements.size();
   if (explain) statements.push_back(explain);
   statements.push_back(&main);
   for (int attempt = 0;; ++attempt) {
@@ -152,7 +159,7 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
     db.body = value(r, 2);
     db.response_headers = value(r, 3);
     db.response_status = value(r, 4);
-    if (explain) db.planned_total = plan_rows(out.results[1].get());
+    if (explain) db.planned_total = plan_rows(out.results[explain_at].get());
     return db;
   }
 }

@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
+#include "pgrest/call_handler.hpp"
 #include "pgrest/jwt_auth.hpp"
 #include "pg.hpp"
 #include "pgrest/openapi.hpp"
@@ -9,6 +10,7 @@
 #include "pgrest/plan.hpp"
 #include "pgrest/response_builder.hpp"
 #include "pgrest/sql_builder.hpp"
+#include "pgrest/sql_call.hpp"
 
 namespace pgrest {
 namespace {
@@ -26,8 +28,10 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   Sql settings = build_settings(s);
   Sql main = build_read(*plan);
   std::optional<Sql> explain = build_count_explain(*plan);
+  std::optional<Sql> pre;
+  if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
   auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated,
-                        explain ? &*explain : nullptr);
+                        explain ? &*explain : nullptr, pre ? &*pre : nullptr);
   if (!db) return db.take_error();
   if (plan->count == ReadPlan::Count::planned) {
     db->total = db->planned_total;
@@ -98,12 +102,17 @@ Result<Response> dispatch(const Request& req, Context& ctx) {
     }
     return res;
   }
+  std::optional<Result<Response>> res;
   if (api->target == Target::relation && api->action == Action::read) {
-    auto res = handle_read(req, *api, *auth, ctx);
-    if (res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {
-      res->headers.push_back({"Content-Profile", api->schema});
+    res = handle_read(req, *api, *auth, ctx);
+  } else if (api->target == Target::function && api->action == Action::call) {
+    res = handle_call(req, *api, *auth, ctx);
+  }
+  if (res) {
+    if (*res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {
+      (*res)->headers.push_back({"Content-Profile", api->schema});
     }
-    return res;
+    return std::move(*res);
   }
   return errors::not_implemented(std::string("this kind of request (") + req.method + " " + req.path +
                          ") is not available yet");

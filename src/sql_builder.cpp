@@ -141,6 +141,10 @@ void append_where(Sql& sql, const std::string& q, const ReadNode& node, const st
 
 }  // namespace
 
+void append_field_ref(Sql& sql, const std::string& q, const Table& t, const Field& f) {
+  append_field(sql, q, t, f);
+}
+
 void append_filter(Sql& sql, const std::string& q, const Table& t, const Filter& filter) {
   const OpExpr& e = filter.expr;
   if (e.negated) sql.raw("NOT (");
@@ -255,6 +259,9 @@ Sql build_settings(const Settings& s) {
   sql.raw(", set_config('request.headers', ").param(s.headers_json).raw(", true)");
   sql.raw(", set_config('request.cookies', ").param(s.cookies_json).raw(", true)");
   if (s.timezone) sql.raw(", set_config('timezone', ").param(*s.timezone).raw(", true)");
+  for (const auto& [k, v] : s.function_settings) {
+    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  }
   for (const auto& [k, v] : s.app_settings) {
     sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
   }

@@ -1,6 +1,7 @@
 // PostgREST's SQLSTATE → HTTP table, first match wins.
 #include <string>
 
+#include "json.hpp"
 #include "pgrest/executor.hpp"
 
 namespace pgrest {
@@ -47,8 +48,48 @@ int sqlstate_status(std::string_view s, std::string_view message, bool authentic
   return 400;
 }
 
+namespace {
+
+// RAISE SQLSTATE 'PGRST': MESSAGE is {code, message, details?, hint?} and DETAIL is
+// {status, status_text?, headers}; both must parse or the answer is 500 PGRST121.
+Error raised_pgrst(const std::string& message, const std::optional<std::string>& detail) {
+  json::Ptr m = json::parse(message);
+  auto optional_text = [](const cJSON* obj, const char* key) {
+    const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return v == nullptr || cJSON_IsNull(v) || cJSON_IsString(v);
+  };
+  if (!m || !cJSON_IsObject(m.get()) || !json::get_string(m.get(), "code") ||
+      !json::get_string(m.get(), "message") || !optional_text(m.get(), "details") ||
+      !optional_text(m.get(), "hint")) {
+    return errors::raise_parse("Invalid JSON value for MESSAGE: '" + message + "'", true);
+  }
+  if (!detail) return errors::raise_parse("DETAIL is missing in the RAISE statement", false);
+  json::Ptr d = json::parse(*detail);
+  const cJSON* status = d ? cJSON_GetObjectItemCaseSensitive(d.get(), "status") : nullptr;
+  const cJSON* headers = d ? cJSON_GetObjectItemCaseSensitive(d.get(), "headers") : nullptr;
+  bool ok = d && cJSON_IsObject(d.get()) && cJSON_IsNumber(status) &&
+            status->valuedouble == static_cast<double>(static_cast<int>(status->valuedouble)) &&
+            cJSON_IsObject(headers) && optional_text(d.get(), "status_text");
+  const cJSON* h = nullptr;
+  if (ok) {
+    cJSON_ArrayForEach(h, headers) ok = ok && cJSON_IsString(h);
+  }
+  if (!ok) return errors::raise_parse("Invalid JSON value for DETAIL: '" + *detail + "'", false);
+  Error e;
+  e.status = static_cast<int>(status->valuedouble);
+  e.code = *json::get_string(m.get(), "code");
+  e.message = *json::get_string(m.get(), "message");
+  e.details = json::get_string(m.get(), "details");
+  e.hint = json::get_string(m.get(), "hint");
+  cJSON_ArrayForEach(h, headers) e.headers.push_back({h->string, h->valuestring});
+  return e;
+}
+
+}  // namespace
+
 Error error_from_pg(std::string sqlstate, std::string message, std::optional<std::string> detail,
                     std::optional<std::string> hint, bool authenticated) {
+  if (sqlstate == "PGRST") return raised_pgrst(message, detail);
   Error e;
   e.status = sqlstate_status(sqlstate, message, authenticated);
   e.code = std::move(sqlstate);

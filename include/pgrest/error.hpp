@@ -68,6 +68,13 @@ Error invalid_preferences(const std::vector<std::string>& prefs);  // PGRST122 4
 Error aggregates_disabled();                                    // PGRST123 400
 Error invalid_path();                                           // PGRST125 404
 Error not_implemented(std::string details);                     // PGRST127 400
+Error raise_parse(std::string details, bool message_part);     // PGRST121 500
+// PGRST202 404: `searched` is the part of the details after the function name, `args_in_message`
+// whether the message names the arguments (not for text/xml/bytea bodies).
+Error function_not_found(std::string_view schema, std::string_view name,
+                         const std::vector<std::string>& keys, std::string searched,
+                         bool args_in_message, std::optional<std::string> hint);
+Error ambiguous_function(const std::vector<std::string>& signatures);  // PGRST203 300
 Error table_not_found(std::string_view schema, std::string_view table,
                       std::optional<std::string> suggestion);   // PGRST205 404
 Error column_not_found(std::string_view table, std::string_view column);  // PGRST204 400

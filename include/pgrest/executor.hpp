@@ -37,8 +37,11 @@ class Database {
   // `retry_safe`: nothing would be written, so a dead pooled connection may be replaced and the
   // request sent again once. `authenticated` picks 401 or 403 for privilege errors.
   // `explain`, when given, is an EXPLAIN (FORMAT JSON) statement sent in the same pipeline.
+  // `pre_request` (db-pre-request) runs after the settings; `begin` (SET TRANSACTION ...) first.
+  // Order in the pipeline: begin, settings, pre_request, explain, main.
   Result<DbResult> run(const Sql& settings, const Sql& main, bool retry_safe, bool authenticated,
-                       const Sql* explain = nullptr);
+                       const Sql* explain = nullptr, const Sql* pre_request = nullptr,
+                       const Sql* begin = nullptr);
 
   int round_trips() const { return round_trips_; }  // pipelines sent so far (for tests/bench)
 

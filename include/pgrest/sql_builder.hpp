@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pgrest/http.hpp"
 #include "pgrest/plan.hpp"
@@ -24,6 +26,7 @@ struct Settings {
   std::string cookies_json;
   bool read_only = false;
   std::optional<std::string> timezone;  // an accepted Prefer: timezone=
+  std::vector<std::pair<std::string, std::string>> function_settings;  // hoisted (RPC)
   std::map<std::string, std::string> app_settings;
 };
 
@@ -51,6 +54,8 @@ void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
                      const std::vector<SelectField>& fields);
 // The body column over the `pgrst_source` CTE, aggregated from `_pgrst_t` rows (NULL for HEAD).
 void append_body(Sql& sql, Output output, bool head);
+// A column (or computed field) reference with its JSON path, as used in filters and ORDER BY.
+void append_field_ref(Sql& sql, const std::string& qualifier, const Table& table, const Field& field);
 void append_filter(Sql& sql, const std::string& qualifier, const Table& table, const Filter& filter);
 void append_logic(Sql& sql, const std::string& qualifier, const Table& table, const LogicTree& tree);
 

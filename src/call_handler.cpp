@@ -1,0 +1,110 @@
+#include "pgrest/call_handler.hpp"
+
+#include <openssl/evp.h>
+
+#include "pgrest/plan_call.hpp"
+#include "pgrest/response_builder.hpp"
+#include "pgrest/sql_builder.hpp"
+#include "pgrest/sql_call.hpp"
+
+namespace pgrest {
+namespace {
+
+// bytea results travel as base64 (encode() wraps lines at 76 characters).
+std::string from_base64(const std::string& in) {
+  std::string clean;
+  for (char c : in) {
+    if (c != '\n' && c != '\r') clean.push_back(c);
+  }
+  std::string out(clean.size() / 4 * 3 + 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(clean.data()),
+                          static_cast<int>(clean.size()));
+  if (n < 0) return {};
+  size_t pad = 0;
+  if (!clean.empty() && clean.back() == '=') ++pad;
+  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+std::string call_content_type(const Offer& media) {
+  if (media.output != Output::text_raw) return content_type(media);
+  // raw-media-types: as configured; PostgREST 11's own text types carried a charset.
+  if (media.media == "text/plain" || media.media == "text/xml") return media.media + "; charset=utf-8";
+  return media.media;
+}
+
+Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, const DbResult& db,
+                               bool tx_overridable) {
+  const ReadPlan& r = plan.read;
+  Response res;
+  Applied applied;
+  applied.count = true;
+  applied.handling = true;
+  applied.timezone = r.timezone.has_value();
+  applied.tx = tx_overridable;
+  std::string prefs = preference_applied(api.prefs, applied);
+  if (plan.shape == CallShape::none) {
+    res.status = 204;
+  } else {
+    bool singular = r.media.output == Output::object || r.media.output == Output::object_stripped;
+    if (singular && db.page_total != 1) return errors::singular(db.page_total);
+    int64_t offset = r.range.offset;
+    res.status = range_status(offset, db.page_total, db.total);
+    if (res.status == 416) {
+      Error e = errors::invalid_range("An offset of " + std::to_string(offset) +
+                                      " was requested, but there are only " +
+                                      std::to_string(*db.total) + " rows.");
+      e.headers.push_back({"Content-Range", content_range(offset, 0, db.total)});
+      return e;
+    }
+    res.headers.push_back({"Content-Type", call_content_type(r.media)});
+    res.headers.push_back({"Content-Range", content_range(offset, db.page_total, db.total)});
+    if (!api.head && db.body) {
+      bool binary = (r.media.output == Output::handler && r.media.binary) ||
+                    ((r.media.output == Output::handler || r.media.output == Output::text_raw) &&
+                     r.media.handler_name.empty() && plan.fn.return_type == "bytea");
+      res.body = binary ? from_base64(*db.body) : *db.body;
+    }
+  }
+  if (!prefs.empty()) res.headers.push_back({"Preference-Applied", prefs});
+  return res;
+}
+
+}  // namespace
+
+Result<Response> handle_call(const Request& req, const ApiRequest& api, const Auth& auth,
+                             Context& ctx) {
+  auto plan = plan_call(req, api, *ctx.snapshot, ctx.config);
+  if (!plan) return plan.take_error();
+  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json,
+                                plan->read_only);
+  s.timezone = plan->read.timezone;
+  s.function_settings = plan->settings;
+  Sql settings = build_settings(s);
+  Sql main = build_call(*plan);
+  std::optional<Sql> explain = build_call_count_explain(*plan);
+  std::optional<Sql> begin = build_isolation(*plan);
+  std::optional<Sql> pre;
+  if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
+  auto db = ctx.db->run(settings, main, /*retry_safe=*/plan->read_only, auth.authenticated,
+                        explain ? &*explain : nullptr, pre ? &*pre : nullptr,
+                        begin ? &*begin : nullptr);
+  if (!db) return db.take_error();
+  const ReadPlan& r = plan->read;
+  if (r.count == ReadPlan::Count::planned) {
+    db->total = db->planned_total;
+  } else if (r.count == ReadPlan::Count::estimated && r.max_rows && db->total &&
+             *db->total > *r.max_rows) {
+    db->total = std::max(*db->total, db->planned_total.value_or(0));
+  }
+  bool tx_overridable = ctx.config.db_tx_end == TxEnd::commit_allow_override ||
+                        ctx.config.db_tx_end == TxEnd::rollback_allow_override;
+  auto res = call_response(api, *plan, *db, tx_overridable);
+  if (!res) return res;
+  if (auto st = apply_response_gucs(*db, *res); !st) return st.take_error();
+  return res;
+}
+
+}  // namespace pgrest

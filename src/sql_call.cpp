@@ -1,0 +1,230 @@
+#include "pgrest/sql_call.hpp"
+
+#include "pgrest/sql_builder.hpp"
+
+namespace pgrest {
+namespace {
+
+const std::string kQ = "pgrst_call";
+
+// `{"a","b\"c"}`: repeated query parameters for a VARIADIC argument.
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// Argument types come from the snapshot (format_type text), never from the request.
+void append_call(Sql& sql, const CallPlan& plan) {
+  const Function& f = plan.fn;
+  bool json = plan.args == CallPlan::Args::json && !plan.json_args.empty();
+  auto from_args = [&] {
+    sql.raw("json_to_record(").param(plan.body).raw(plan.body_is_array ? "::json->0" : "::json");
+    sql.raw(") AS _pgrst_args(");
+    for (size_t i = 0; i < plan.json_args.size(); ++i) {
+      if (i) sql.raw(", ");
+      sql.ident(plan.json_args[i].name).raw(" ").raw(plan.json_args[i].type);
+    }
+    sql.raw(")");
+  };
+  auto call = [&] {
+    sql.qualified(f.schema, f.name).raw("(");
+    if (plan.args == CallPlan::Args::single) {
+      const std::string& type = f.args[0].type;
+      if (type == "bytea") {
+        // Raw bytes may hold NUL, which a text parameter cannot carry.
+        sql.raw("decode(").param(hex(plan.body)).raw(", 'hex')");
+      } else {
+        sql.param_cast(plan.body, type);
+      }
+    } else if (plan.args == CallPlan::Args::direct) {
+      for (size_t i = 0; i < plan.direct.size(); ++i) {
+        const auto& [arg, values] = plan.direct[i];
+        if (i) sql.raw(", ");
+        if (arg.variadic) sql.raw("VARIADIC ");
+        sql.ident(arg.name).raw(" := ");
+        sql.param_cast(arg.variadic ? array_literal(values) : values.back(), arg.type);
+      }
+    } else if (json) {
+      for (size_t i = 0; i < plan.json_args.size(); ++i) {
+        if (i) sql.raw(", ");
+        if (plan.json_args[i].variadic) sql.raw("VARIADIC ");
+        sql.ident(plan.json_args[i].name).raw(" := _pgrst_args.").ident(plan.json_args[i].name);
+      }
+    }
+    sql.raw(")");
+  };
+  sql.raw("WITH pgrst_call AS (SELECT ");
+  if (plan.shape == CallShape::rows || plan.shape == CallShape::single_row) {
+    sql.raw("pgrst_call.* FROM ");
+    if (json) {
+      from_args();
+      sql.raw(", LATERAL ");
+    }
+    call();
+    sql.raw(" pgrst_call");
+  } else {
+    call();
+    sql.raw(" AS pgrst_scalar");
+    if (json) {
+      sql.raw(" FROM ");
+      from_args();
+    }
+  }
+  sql.raw(")");
+}
+
+void append_where(Sql& sql, const CallPlan& plan) {
+  const ReadPlan& r = plan.read;
+  bool first = true;
+  for (const auto& f : r.filters) {
+    sql.raw(first ? " WHERE " : " AND ");
+    first = false;
+    append_filter(sql, kQ, r.table, f);
+  }
+  for (const auto& l : r.logic) {
+    sql.raw(first ? " WHERE " : " AND ");
+    first = false;
+    append_logic(sql, kQ, r.table, l);
+  }
+}
+
+void append_body_expr(Sql& sql, const CallPlan& plan) {
+  const ReadPlan& r = plan.read;
+  const Offer& m = r.media;
+  if (r.head || plan.shape == CallShape::none) {
+    sql.raw("NULL::text");
+    return;
+  }
+  if (m.output == Output::handler && !m.handler_name.empty()) {
+    // An aggregate handler over the rows (bytea travels as base64).
+    if (m.binary) sql.raw("encode(");
+    sql.qualified(m.handler_schema, m.handler_name).raw("(_pgrst_t");
+    if (m.cast_row) sql.raw("::").raw(r.table.row_type);
+    sql.raw(m.binary ? ")::bytea, 'base64')" : ")::text");
+    return;
+  }
+  if (m.output == Output::handler || m.output == Output::text_raw) {
+    // The scalar itself, unquoted (media type handler domain or raw-media-types).
+    if (m.binary || plan.fn.return_type == "bytea") {
+      sql.raw("encode(coalesce(string_agg(_pgrst_t.pgrst_scalar, ''::bytea), ''::bytea), 'base64')");
+    } else {
+      sql.raw("coalesce(string_agg(_pgrst_t.pgrst_scalar::text, ''), '')");
+    }
+    return;
+  }
+  bool strip = m.output == Output::object_stripped || m.output == Output::array_stripped;
+  bool single_value = plan.shape == CallShape::scalar || plan.shape == CallShape::single_row ||
+                      m.output == Output::object || m.output == Output::object_stripped;
+  const char* agg = plan.shape == CallShape::scalar || plan.shape == CallShape::setof_scalar
+                        ? "json_agg(_pgrst_t.pgrst_scalar)"
+                        : "json_agg(_pgrst_t)";
+  if (m.output == Output::csv) {
+    append_body(sql, Output::csv, false);
+    return;
+  }
+  std::string expr = std::string(agg);
+  if (single_value) expr = "(" + expr + "->0)";
+  if (strip) expr = "json_strip_nulls(" + expr + ")";
+  // A single value absent is JSON null; a singular response needs exactly one row (handler).
+  bool singular = m.output == Output::object || m.output == Output::object_stripped;
+  sql.raw("coalesce(").raw(expr).raw("::text, ");
+  sql.raw(single_value ? (singular ? "''" : "'null'") : "'[]'").raw(")");
+}
+
+}  // namespace
+
+Sql build_call(const CallPlan& plan) {
+  const ReadPlan& r = plan.read;
+  Sql sql;
+  append_call(sql, plan);
+  sql.raw(", pgrst_source AS (SELECT ");
+  append_select_list(sql, kQ, r.table, r.select);
+  sql.raw(" FROM pgrst_call");
+  size_t where_start = sql.text.size();
+  append_where(sql, plan);
+  std::string where = sql.text.substr(where_start);
+  append_group_by(sql, kQ, r.table, r.select);
+  for (size_t i = 0; i < r.order.size(); ++i) {
+    const OrderTerm& o = r.order[i];
+    sql.raw(i ? ", " : " ORDER BY ");
+    append_field_ref(sql, kQ, r.table, o.field);
+    if (o.dir == OrderTerm::Dir::asc) sql.raw(" ASC");
+    if (o.dir == OrderTerm::Dir::desc) sql.raw(" DESC");
+    if (o.nulls == OrderTerm::Nulls::first) sql.raw(" NULLS FIRST");
+    if (o.nulls == OrderTerm::Nulls::last) sql.raw(" NULLS LAST");
+  }
+  if (r.range.limit) sql.raw(" LIMIT ").param(std::to_string(*r.range.limit));
+  if (r.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(r.range.offset));
+  sql.raw(") SELECT ");
+  if (r.count == ReadPlan::Count::exact ||
+      (r.count == ReadPlan::Count::estimated && !r.max_rows)) {
+    sql.raw("(SELECT pg_catalog.count(*) FROM pgrst_call").raw(where).raw(")");
+  } else if (r.count == ReadPlan::Count::estimated) {
+    sql.raw("(SELECT pg_catalog.count(*) FROM (SELECT 1 FROM pgrst_call").raw(where);
+    sql.raw(" LIMIT ").param(std::to_string(*r.max_rows + 1)).raw(") _pgrst_c)");
+  } else {
+    sql.raw("NULL::bigint");
+  }
+  sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
+  append_body_expr(sql, plan);
+  sql.raw(
+      " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
+      " nullif(current_setting('response.status', true), '') AS response_status"
+      " FROM (SELECT * FROM pgrst_source) _pgrst_t");
+  return sql;
+}
+
+std::optional<Sql> build_call_count_explain(const CallPlan& plan) {
+  const ReadPlan& r = plan.read;
+  bool needed = r.count == ReadPlan::Count::planned ||
+                (r.count == ReadPlan::Count::estimated && r.max_rows);
+  if (!needed) return std::nullopt;
+  Sql sql;
+  sql.raw("EXPLAIN (FORMAT JSON) ");
+  append_call(sql, plan);
+  sql.raw(" SELECT 1 FROM pgrst_call");
+  append_where(sql, plan);
+  return sql;
+}
+
+std::optional<Sql> build_isolation(const CallPlan& plan) {
+  if (!plan.isolation) return std::nullopt;
+  Sql sql;
+  sql.raw("SET TRANSACTION ISOLATION LEVEL ").raw(*plan.isolation);  // a keyword from plan_call
+  return sql;
+}
+
+Sql build_pre_request(const std::string& function) {
+  Sql sql;
+  sql.raw("SELECT ");
+  size_t dot = function.find('.');
+  if (dot == std::string::npos) {
+    sql.ident(function);
+  } else {
+    sql.qualified(function.substr(0, dot), function.substr(dot + 1));
+  }
+  sql.raw("()");
+  return sql;
+}
+
+}  // namespace pgrest
