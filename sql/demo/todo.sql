@@ -28,3 +28,18 @@ grant usage, select on sequence todo.tasks_id_seq to todo_user;
 insert into todo.tasks (name, done, owner) values
   ('finish tutorial 0', true, 'web_anon'),
   ('pat self on back', false, 'web_anon');
+
+-- The app's page: GET /rpc/homepage from a browser. A plain text function that names its own
+-- Content-Type; served unquoted because the demo runs with PGRST_RAW_MEDIA_TYPES=text/html.
+create function todo.homepage() returns text language sql as $$
+  select set_config('response.headers', '[{"Content-Type":"text/html"}]', true);
+  select '<!doctype html><html><head><meta charset="utf-8"><title>todo</title></head>'
+      || '<body><h1>todo</h1><ul>'
+      || coalesce((select string_agg('<li>' || replace(replace(replace(name, '&', '&amp;'),
+                                       '<', '&lt;'), '>', '&gt;')
+                                     || case when done then ' ✓' else '' end || '</li>', '' order by id)
+                   from todo.tasks), '')
+      || '</ul></body></html>';
+$$;
+revoke execute on function todo.homepage() from public;
+grant execute on function todo.homepage() to web_anon;
