@@ -133,28 +133,6 @@ Result<Function> resolve(const Snapshot& snapshot, const ApiRequest& api,
   return errors::function_not_found(api.schema, api.name, key_list, searched, !whole_body, hint);
 }
 
-// A function in the table's schema taking the table's row type: PostgREST's computed field.
-bool is_computed_field(const Snapshot& snapshot, const Table& t, const std::string& name) {
-  auto group = snapshot.functions(t.schema, name);
-  if (!group || t.row_type.empty()) return false;
-  for (const auto& f : parse_function_group(*group)) {
-    if (f.args.size() == 1 && !f.setof && f.args[0].type == t.row_type) return true;
-  }
-  return false;
-}
-
-void note_computed(const Snapshot& snapshot, Table& t, const Field& f) {
-  if (t.columns.empty() || t.column(f.name) != nullptr || t.is_computed(f.name)) return;
-  if (is_computed_field(snapshot, t, f.name)) t.computed.push_back(f.name);
-}
-
-void note_computed(const Snapshot& snapshot, Table& t, const LogicTree& tree) {
-  for (const auto& c : tree.children) {
-    if (const auto* f = std::get_if<Filter>(&c)) note_computed(snapshot, t, f->field);
-    else note_computed(snapshot, t, std::get<LogicTree>(c));
-  }
-}
-
 // `character`/`bit` parameters without a length would truncate the value to one character.
 std::string widened(const std::string& type) {
   if (type == "character" || type == "character[]") return "character varying" + type.substr(9);
@@ -365,39 +343,36 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
     if (!t) return t.take_error();
     if (t->has_value()) read.table = std::move(**t);
   }
-  for (const auto& p : api.params.filters) {
-    if (!p.path.empty()) return errors::not_embedded(p.path.front());
-  }
-  for (const auto& p : api.params.logic) {
-    if (!p.path.empty()) return errors::not_embedded(p.path.front());
-  }
-  for (const auto& p : api.params.order) {
-    if (!p.path.empty()) return errors::not_embedded(p.path.front());
-  }
-  for (const auto& item : api.params.select) {
-    if (std::holds_alternative<SelectEmbed>(item.item)) {
-      return errors::not_implemented("resource embedding is not available yet");
+  if (!read.table.columns.empty()) {
+    // A table's rows: resolved as a read of that table, embedding through its relationships.
+    if (auto st = resolve_read_tree(read, api.params, snapshot, config); !st) return st.take_error();
+  } else {
+    // Scalars and rows without a known relation: names are left to PostgreSQL (42703).
+    for (const auto& p : api.params.filters) {
+      if (!p.path.empty()) return errors::not_embedded(p.path.front());
+      read.filters.push_back(p.value);
     }
-    const auto& field = std::get<SelectField>(item.item);
-    if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
-    if (field.field.name != "*") note_computed(snapshot, read.table, field.field);
-    read.select.push_back(field);
-  }
-  if (read.select.empty()) read.select.push_back(SelectField{Field{"*", {}}, {}, {}, {}, {}});
-  for (const auto& p : api.params.filters) {
-    note_computed(snapshot, read.table, p.value.field);
-    read.filters.push_back(p.value);
-  }
-  for (const auto& p : api.params.logic) {
-    note_computed(snapshot, read.table, p.value);
-    read.logic.push_back(p.value);
-  }
-  for (const auto& p : api.params.order) {
-    for (const auto& term : p.value) {
-      if (term.relation) return errors::not_embedded(*term.relation);
-      note_computed(snapshot, read.table, term.field);
-      read.order.push_back(term);
+    for (const auto& p : api.params.logic) {
+      if (!p.path.empty()) return errors::not_embedded(p.path.front());
+      read.logic.push_back(p.value);
     }
+    for (const auto& p : api.params.order) {
+      if (!p.path.empty()) return errors::not_embedded(p.path.front());
+      for (const auto& term : p.value) {
+        if (term.relation) return errors::not_embedded(*term.relation);
+        read.order.push_back(term);
+      }
+    }
+    for (const auto& item : api.params.select) {
+      if (const auto* e = std::get_if<SelectEmbed>(&item.item)) {
+        return errors::not_implemented("embedding '" + e->relation +
+                                       "' needs a function returning a table or view's rows");
+      }
+      const auto& field = std::get<SelectField>(item.item);
+      if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
+      read.select.push_back(field);
+    }
+    if (read.select.empty()) read.select.push_back(SelectField{Field{"*", {}}, {}, {}, {}, {}});
   }
   read.head = api.head;
   auto tz = accepted_timezone(api.prefs, snapshot);

@@ -195,6 +195,13 @@ std::vector<Offer> read_offers() {
 
 }  // namespace
 
+Status resolve_read_tree(ReadPlan& plan, const QueryParams& params, const Snapshot& snapshot,
+                         const Config& config) {
+  int counter = 0;
+  if (auto st = build_node(plan, params.select, snapshot, config, counter, 0); !st) return st;
+  return place_params(plan, params, snapshot, config);
+}
+
 Result<std::optional<std::string>> accepted_timezone(const Preferences& prefs,
                                                      const Snapshot& snapshot) {
   if (!prefs.timezone) return std::optional<std::string>();

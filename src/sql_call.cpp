@@ -93,21 +93,6 @@ void append_call(Sql& sql, const CallPlan& plan) {
   sql.raw(")");
 }
 
-void append_where(Sql& sql, const CallPlan& plan) {
-  const ReadPlan& r = plan.read;
-  bool first = true;
-  for (const auto& f : r.filters) {
-    sql.raw(first ? " WHERE " : " AND ");
-    first = false;
-    append_filter(sql, kQ, r.table, f);
-  }
-  for (const auto& l : r.logic) {
-    sql.raw(first ? " WHERE " : " AND ");
-    first = false;
-    append_logic(sql, kQ, r.table, l);
-  }
-}
-
 void append_body_expr(Sql& sql, const CallPlan& plan) {
   const ReadPlan& r = plan.read;
   const Offer& m = r.media;
@@ -157,30 +142,17 @@ Sql build_call(const CallPlan& plan) {
   const ReadPlan& r = plan.read;
   Sql sql;
   append_call(sql, plan);
-  sql.raw(", pgrst_source AS (SELECT ");
-  append_select_list(sql, kQ, r.table, r.select);
-  sql.raw(" FROM pgrst_call");
-  size_t where_start = sql.text.size();
-  append_where(sql, plan);
-  std::string where = sql.text.substr(where_start);
-  append_group_by(sql, kQ, r.table, r.select);
-  for (size_t i = 0; i < r.order.size(); ++i) {
-    const OrderTerm& o = r.order[i];
-    sql.raw(i ? ", " : " ORDER BY ");
-    append_field_ref(sql, kQ, r.table, o.field);
-    if (o.dir == OrderTerm::Dir::asc) sql.raw(" ASC");
-    if (o.dir == OrderTerm::Dir::desc) sql.raw(" DESC");
-    if (o.nulls == OrderTerm::Nulls::first) sql.raw(" NULLS FIRST");
-    if (o.nulls == OrderTerm::Nulls::last) sql.raw(" NULLS LAST");
-  }
-  if (r.range.limit) sql.raw(" LIMIT ").param(std::to_string(*r.range.limit));
-  if (r.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(r.range.offset));
+  sql.raw(", pgrst_source AS (");
+  append_node_query(sql, r, kQ, kQ, "", false);
   sql.raw(") SELECT ");
   if (r.count == ReadPlan::Count::exact ||
       (r.count == ReadPlan::Count::estimated && !r.max_rows)) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM pgrst_call").raw(where).raw(")");
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, r, kQ, kQ, "", true);
+    sql.raw(") _pgrst_c)");
   } else if (r.count == ReadPlan::Count::estimated) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM (SELECT 1 FROM pgrst_call").raw(where);
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, r, kQ, kQ, "", true);
     sql.raw(" LIMIT ").param(std::to_string(*r.max_rows + 1)).raw(") _pgrst_c)");
   } else {
     sql.raw("NULL::bigint");
@@ -202,8 +174,8 @@ std::optional<Sql> build_call_count_explain(const CallPlan& plan) {
   Sql sql;
   sql.raw("EXPLAIN (FORMAT JSON) ");
   append_call(sql, plan);
-  sql.raw(" SELECT 1 FROM pgrst_call");
-  append_where(sql, plan);
+  sql.raw(" ");
+  append_node_query(sql, r, kQ, kQ, "", true);
   return sql;
 }
 

@@ -56,6 +56,11 @@ struct ReadPlan : ReadNode {
 Result<ReadPlan> plan_read(const ApiRequest& request, const Snapshot& snapshot,
                            const Config& config);
 
+// Resolves `params` (select with embeds, filters, logic trees, order, embedded limits/offsets)
+// against `plan.table`, which the caller has set. For RPC on functions returning a table's rows.
+Status resolve_read_tree(ReadPlan& plan, const QueryParams& params, const Snapshot& snapshot,
+                         const Config& config);
+
 // Prefer: timezone= checked against the snapshot's pg_timezone_names: unknown zones are ignored,
 // or 400 PGRST122 with handling=strict.
 Result<std::optional<std::string>> accepted_timezone(const Preferences& prefs,

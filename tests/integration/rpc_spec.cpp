@@ -226,6 +226,26 @@ BOOST_DATA_TEST_CASE(table_functions_read_like_tables, bdata::make(kFrontends), 
   CHECK_ERROR(get(fe, "/rpc/pairs?nope=eq.1"), 400, "42703");
 }
 
+BOOST_DATA_TEST_CASE(embedding_through_the_returned_table, bdata::make(kFrontends), fe) {
+  auto r = get(fe, "/rpc/films_by?director=2&select=title,roles(character)&roles.order=character.desc");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(json_norm(r.body) ==
+             R"([{"title":"Ran","roles":[{"character":"Taro"},{"character":"Hidetora"}]},{"title":"Dreams","roles":[{"character":"I"}]}])",
+             r.body);
+  auto inner = post(fe, "/rpc/films_by?select=title,roles!inner(character)&roles.character=eq.I",
+                    R"({"director": 2})");
+  BOOST_TEST(json_norm(inner.body) == R"([{"title":"Dreams","roles":[{"character":"I"}]}])",
+             inner.body);
+  CHECK_ERROR(get(fe, "/rpc/films_by?director=2&select=title,nope(id)"), 400, "PGRST200");
+}
+
+BOOST_DATA_TEST_CASE(computed_fields_of_the_returned_table, bdata::make(kFrontends), fe) {
+  auto r = get(fe, "/rpc/all_sales?select=id,label&id=eq.1");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(json_norm(r.body) == json_norm(get(fe, "/sales?select=id,label&id=eq.1").body));
+  BOOST_TEST(r.body.find("label") != std::string::npos, r.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(rpc_media_types)
