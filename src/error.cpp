@@ -99,6 +99,10 @@ Error invalid_preferences(const std::vector<std::string>& prefs) {
 Error aggregates_disabled() {
   return make(400, "PGRST123", "Use of aggregate functions is not allowed");
 }
+Error max_affected(long long rows) {
+  return make(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+              "The query affects " + std::to_string(rows) + " rows");
+}
 Error not_implemented(std::string details) {
   return make(400, "PGRST127", "Feature not implemented", std::move(details));
 }

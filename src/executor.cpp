@@ -60,11 +60,30 @@ PipelineOutcome run_pipeline(PGconn* c, const std::vector<const Sql*>& statement
     out.results.push_back(std::move(last));
   }
   detail::PgResult sync(PQgetResult(c));
+  // An error raised by the implicit COMMIT (a deferred constraint) arrives before the Sync.
+  while (sync && PQresultStatus(sync.get()) == PGRES_FATAL_ERROR) {
+    out.results.push_back(std::move(sync));
+    sync.reset(PQgetResult(c));
+    if (!sync) sync.reset(PQgetResult(c));
+  }
   if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQstatus(c) == CONNECTION_BAD) {
     return lost();
   }
   PQexitPipelineMode(c);
   return out;
+}
+
+// "pgrst-guard:<nonce>:<report>" inside a guard's cast error → the report.
+std::optional<std::string> guard_report(const PGresult* r, const Guard& guard) {
+  auto state = field(r, PG_DIAG_SQLSTATE);
+  auto message = field(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (!state || *state != "22P02" || !message) return std::nullopt;
+  std::string tag = "pgrst-guard:" + guard.nonce + ":";
+  size_t at = message->find(tag);
+  if (at == std::string::npos) return std::nullopt;
+  std::string report = message->substr(at + tag.size());
+  if (!report.empty() && report.back() == '"') report.pop_back();
+  return report;
 }
 
 }  // namespace
@@ -104,7 +123,7 @@ static std::optional<int64_t> plan_rows(const PGresult* r) {
 
 Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_safe,
                                bool authenticated, const Sql* explain, const Sql* pre_request,
-                               const Sql* begin) {
+                               const Sql* begin, const Guard* guard) {
   std::vector<const Sql*> statements;
   if (begin) statements.push_back(begin);
   statements.push_back(&settings);
@@ -112,6 +131,10 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
   size_t explain_at = statements.size();
   if (explain) statements.push_back(explain);
   statements.push_back(&main);
+  const size_t main_index = statements.size() - 1;
+  if (guard != nullptr) {
+    for (const auto& g : guard->statements) statements.push_back(&g);
+  }
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
     if (!conn_ || PQstatus(conn_->pg.get()) != CONNECTION_OK) {
@@ -129,16 +152,21 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
       return errors::internal_db(msg);
     }
-    for (const auto& r : out.results) {
+    std::optional<std::string> tripped;
+    for (size_t i = 0; i < out.results.size(); ++i) {
+      const auto& r = out.results[i];
       ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
       if (st == PGRES_FATAL_ERROR) {
+        if (guard != nullptr && i > main_index && r && (tripped = guard_report(r.get(), *guard))) {
+          break;
+        }
         std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY).value_or("unknown error");
         return error_from_pg(field(r.get(), PG_DIAG_SQLSTATE).value_or("XX000"), message,
                              field(r.get(), PG_DIAG_MESSAGE_DETAIL),
                              field(r.get(), PG_DIAG_MESSAGE_HINT), authenticated);
       }
     }
-    const PGresult* r = out.results.back().get();
+    const PGresult* r = out.results[main_index].get();
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQnfields(r) == 1) {
       // A one-column result (EXPLAIN) is passed through as the body, one line per row.
       DbResult db;
@@ -160,6 +188,11 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
     db.response_headers = value(r, 3);
     db.response_status = value(r, 4);
     if (explain) db.planned_total = plan_rows(out.results[explain_at].get());
+    if (PQnfields(r) >= 7) {
+      db.location = value(r, 5);
+      if (auto n = value(r, 6)) db.inserted = std::strtoll(n->c_str(), nullptr, 10);
+    }
+    db.guard = std::move(tripped);
     return db;
   }
 }

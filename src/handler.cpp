@@ -1,5 +1,8 @@
 #include "pgrest/handler.hpp"
 
+#include <cstdio>
+#include <random>
+
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
 #include "pgrest/call_handler.hpp"
@@ -11,6 +14,8 @@
 #include "pgrest/response_builder.hpp"
 #include "pgrest/sql_builder.hpp"
 #include "pgrest/sql_call.hpp"
+#include "pgrest/sql_mutate.hpp"
+#include "pgrest/write_response.hpp"
 
 namespace pgrest {
 namespace {
@@ -44,6 +49,42 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   auto res = read_response(api, *plan, *db, tx_overridable);
   if (!res) return res;
   if (auto s = apply_response_gucs(*db, *res); !s) return s.take_error();
+  return res;
+}
+
+// A per-request secret that only our guard statement can put into an error message.
+std::string make_nonce() {
+  std::random_device rd;
+  uint64_t v = (uint64_t{rd()} << 32) ^ rd();
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+Result<Response> handle_write(const Request& req, const ApiRequest& api, const Auth& auth,
+                              Context& ctx) {
+  std::optional<Payload> payload;
+  if (api.action != Action::remove) {  // DELETE ignores any body, as PostgREST does
+    auto p = parse_payload(req, api.params.columns.has_value());
+    if (!p) return p.take_error();
+    payload = std::move(*p);
+  }
+  auto plan = plan_mutate(api, payload ? &*payload : nullptr, *ctx.snapshot, ctx.config);
+  if (!plan) return plan.take_error();
+  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, false);
+  s.timezone = plan->read.timezone;
+  Sql settings = build_settings(s);
+  WriteStatements w = build_mutate(*plan, make_nonce());
+  std::optional<Sql> pre;
+  if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
+  // Never retried: a write that may have reached the server is not sent twice.
+  auto db = ctx.db->run(settings, w.main, /*retry_safe=*/false, auth.authenticated, nullptr,
+                        pre ? &*pre : nullptr, nullptr,
+                        w.guard.statements.empty() ? nullptr : &w.guard);
+  if (!db) return db.take_error();
+  auto res = write_response(*plan, *db);
+  if (!res) return res;
+  if (auto st = apply_response_gucs(*db, *res); !st) return st.take_error();
   return res;
 }
 
@@ -107,6 +148,10 @@ Result<Response> dispatch(const Request& req, Context& ctx) {
     res = handle_read(req, *api, *auth, ctx);
   } else if (api->target == Target::function && api->action == Action::call) {
     res = handle_call(req, *api, *auth, ctx);
+  } else if (api->target == Target::relation &&
+             (api->action == Action::insert || api->action == Action::update ||
+              api->action == Action::upsert || api->action == Action::remove)) {
+    res = handle_write(req, *api, *auth, ctx);
   }
   if (res) {
     if (*res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {

@@ -66,6 +66,7 @@ Error singular(long long rows);                                 // PGRST116 406
 Error unsupported_method(std::string_view method);              // PGRST117 405
 Error invalid_preferences(const std::vector<std::string>& prefs);  // PGRST122 400
 Error aggregates_disabled();                                    // PGRST123 400
+Error max_affected(long long rows);                             // PGRST124 400
 Error invalid_path();                                           // PGRST125 404
 Error not_implemented(std::string details);                     // PGRST127 400
 Error raise_parse(std::string details, bool message_part);     // PGRST121 500

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pgrest/error.hpp"
 #include "pgrest/sql.hpp"
@@ -23,6 +24,18 @@ struct DbResult {
   std::optional<std::string> response_headers;  // the response.headers GUC
   std::optional<std::string> response_status;   // the response.status GUC
   std::optional<int64_t> planned_total;          // "Plan Rows" of the EXPLAIN statement, if sent
+  std::optional<std::string> location;   // writes: JSON array of the inserted row's PK values
+  std::optional<int64_t> inserted;       // upserts: rows inserted rather than updated
+  std::optional<std::string> guard;      // a tripped guard's report ("singular:3"); the
+                                         // transaction was rolled back, the rest is the main result
+};
+
+// Statements sent after the main one in the same pipeline (writes only). One of them raising an
+// error whose message contains "pgrst-guard:<nonce>:" rolls the transaction back and is reported
+// in DbResult::guard instead of as an error.
+struct Guard {
+  std::vector<Sql> statements;
+  std::string nonce;
 };
 
 // One connection per process, opened on first use and kept for the next FastCGI request or warm
@@ -37,11 +50,12 @@ class Database {
   // `retry_safe`: nothing would be written, so a dead pooled connection may be replaced and the
   // request sent again once. `authenticated` picks 401 or 403 for privilege errors.
   // `explain`, when given, is an EXPLAIN (FORMAT JSON) statement sent in the same pipeline.
-  // `pre_request` (db-pre-request) runs after the settings; `begin` (SET TRANSACTION ...) first.
-  // Order in the pipeline: begin, settings, pre_request, explain, main.
+  // `pre_request` (db-pre-request) runs after the settings; `begin` (SET TRANSACTION ...) first;
+  // `guard` (writes) adds statements after the main one.
+  // Order in the pipeline: begin, settings, pre_request, explain, main, guard statements.
   Result<DbResult> run(const Sql& settings, const Sql& main, bool retry_safe, bool authenticated,
                        const Sql* explain = nullptr, const Sql* pre_request = nullptr,
-                       const Sql* begin = nullptr);
+                       const Sql* begin = nullptr, const Guard* guard = nullptr);
 
   int round_trips() const { return round_trips_; }  // pipelines sent so far (for tests/bench)
 
