@@ -24,25 +24,6 @@ bool put_filters_ok(const ApiRequest& req, const Table& t) {
   return names == pk;
 }
 
-// Preference-Applied lists what was honoured, in PostgREST's fixed order.
-std::string applied(const ApiRequest& req, const MutatePlan& plan, bool tx_override) {
-  const Preferences& p = req.prefs;
-  std::vector<std::string> out;
-  bool post = req.action == Action::insert, put = req.action == Action::upsert;
-  if (post && plan.resolution && p.resolution) out.push_back("resolution=" + *p.resolution);
-  if ((post || req.action == Action::update) && p.missing) out.push_back("missing=" + *p.missing);
-  if (p.return_) out.push_back("return=" + *p.return_);
-  if (p.count) out.push_back("count=" + *p.count);
-  if (tx_override && p.tx) out.push_back("tx=" + *p.tx);
-  if (p.handling) out.push_back("handling=" + *p.handling);
-  if (!post && !put && plan.max_affected) {
-    out.push_back("max-affected=" + std::to_string(*plan.max_affected));
-  }
-  std::string s;
-  for (const auto& v : out) s += (s.empty() ? "" : ", ") + v;
-  return s;
-}
-
 }  // namespace
 
 Result<MutatePlan> plan_mutate(const ApiRequest& req, const Payload* payload,
@@ -63,6 +44,7 @@ Result<MutatePlan> plan_mutate(const ApiRequest& req, const Payload* payload,
   plan.read = std::move(*read);
   plan.read.range = RowRange{};  // db-max-rows does not cap writes
   plan.read.order.clear();
+  plan.read.explain_for.reset();
   const Table& t = plan.read.table;
 
   if (req.action == Action::upsert && !put_filters_ok(req, t)) return errors::invalid_put_filters();
@@ -116,7 +98,16 @@ Result<MutatePlan> plan_mutate(const ApiRequest& req, const Payload* payload,
   plan.rollback = config.db_tx_end == TxEnd::rollback ||
                   config.db_tx_end == TxEnd::rollback_allow_override;
   if (tx_override && p.tx) plan.rollback = *p.tx == "rollback";
-  plan.preference_applied = applied(req, plan, tx_override);
+  // Preference-Applied: what each method honours (PostgREST's Response.hs).
+  Applied which;
+  bool post = req.action == Action::insert, put = req.action == Action::upsert;
+  which.resolution = post && plan.resolution.has_value();
+  which.missing = post || req.action == Action::update;
+  which.return_ = which.count = which.handling = true;
+  which.tx = tx_override;
+  which.timezone = plan.read.timezone.has_value();
+  which.max_affected = !post && !put;
+  plan.preference_applied = preference_applied(p, which);
   return plan;
 }
 

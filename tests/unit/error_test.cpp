@@ -87,6 +87,7 @@ BOOST_AUTO_TEST_CASE(factories_match_postgrest) {
       {errors::put_limit(), 400, "PGRST114"},
       {errors::put_mismatch(), 400, "PGRST115"},
       {errors::singular(2), 406, "PGRST116"},
+      {errors::max_affected(3), 400, "PGRST124"},
       {errors::unsupported_method("X"), 405, "PGRST117"},
       {errors::invalid_preferences({"a"}), 400, "PGRST122"},
       {errors::aggregates_disabled(), 400, "PGRST123"},
