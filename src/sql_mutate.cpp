@@ -67,6 +67,10 @@ void append_returning(Sql& sql, const MutatePlan& plan, const std::string& q) {
   const Table& t = plan.read.table;
   std::vector<std::string> cols;
   if (plan.ret == Return::representation) {
+    if (!plan.read.embeds.empty()) {  // the embeds join on FK columns that may not be selected
+      sql.raw(q).raw(".*");
+      return;
+    }
     for (const auto& f : plan.read.select) {
       if (f.field.name == "*") {
         sql.raw(q).raw(".*");
@@ -181,13 +185,21 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
     case Action::remove: append_delete(sql, plan, q); break;
     default: append_insert(sql, plan, q); break;
   }
-  sql.raw("), pgrst_source AS (SELECT ");
+  sql.raw("), pgrst_source AS (");
   if (plan.ret == Return::representation) {
-    append_select_list(sql, "pgrst_mutation", t, plan.read.select);
+    // The returned rows are read like the relation itself: select list and embeds (the root's
+    // filters were the write's WHERE and are not applied again).
+    ReadNode node = plan.read;
+    node.alias.clear();
+    node.filters.clear();
+    node.logic.clear();
+    node.order.clear();
+    node.range = RowRange{};
+    append_node_query(sql, node, "pgrst_mutation", "pgrst_mutation", "", false);
   } else {
-    sql.raw("*");
+    sql.raw("SELECT * FROM pgrst_mutation");
   }
-  sql.raw(" FROM pgrst_mutation) SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
+  sql.raw(") SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
   if (plan.ret == Return::representation) append_body(sql, plan.read.media.output, false);
   else sql.raw("NULL::text");
   sql.raw(

@@ -216,6 +216,19 @@ BOOST_DATA_TEST_CASE(singular_representation, bdata::make(kFrontends), fe) {
   BOOST_TEST(q("select string_agg(id::text, ',' order by id) from test.w_items") == "1");
 }
 
+BOOST_DATA_TEST_CASE(representation_embeds_related_rows, bdata::make(kFrontends), fe) {
+  seed_items();
+  auto r = send(fe, "POST", "/w_child?select=id,item:w_items(id,name)", R"([{"id":5,"item_id":2}])",
+                {{"Prefer", "return=representation"}});
+  BOOST_TEST(r.status == 201, r.body);
+  BOOST_TEST(json_norm(r.body) == R"([{"id":5,"item":{"id":2,"name":"b"}}])");
+  // The root filter is the UPDATE's WHERE only: rows whose name changed are still returned.
+  auto p = send(fe, "PATCH", "/w_items?id=eq.2&name=eq.b&select=name,w_child(id)", R"({"name":"bb"})",
+                {{"Prefer", "return=representation"}});
+  BOOST_TEST(p.status == 200, p.body);
+  BOOST_TEST(json_norm(p.body) == R"([{"name":"bb","w_child":[{"id":5}]}])");
+}
+
 BOOST_DATA_TEST_CASE(csv_representation, bdata::make(kFrontends), fe) {
   sql_exec("delete from test.w_child; delete from test.w_items");
   auto r = send(fe, "POST", "/w_items?select=id,name", R"([{"id":1,"name":"a"},{"id":2,"name":"b,c"}])",
