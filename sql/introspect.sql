@@ -586,6 +586,12 @@ role_settings AS (
                                   WHERE db.datname = current_database()))
     ORDER BY lower(split_part(c.setting, '=', 1)), drs.setdatabase DESC, c.i
   ) s
+  -- only what the authenticator may set_config() inside a request, as PostgREST filters them
+  -- (a superuser-only setting would otherwise fail every request of that role)
+  WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_settings ps
+                WHERE ps.name = s.key
+                  AND (ps.context = 'user'
+                       OR pg_catalog.has_parameter_privilege(ps.name, 'SET')))
   GROUP BY m.rolname
 )
 

@@ -78,8 +78,7 @@ Result<Response> handle_call(const Request& req, const ApiRequest& api, const Au
                              Context& ctx) {
   auto plan = plan_call(req, api, *ctx.snapshot, ctx.config);
   if (!plan) return plan.take_error();
-  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json,
-                                plan->read_only);
+  Settings s = request_settings_for(req, ctx, api.schema, auth, plan->read_only);
   s.timezone = plan->read.timezone;
   s.function_settings = plan->settings;
   Sql settings = build_settings(s);

@@ -173,6 +173,7 @@ const std::vector<Key>& keys() {
                   {"rollback-allow-override", TxEnd::rollback_allow_override}}),
       str("db-uri", &Config::db_uri),
       opt_str("jwt-aud", &Config::jwt_aud),
+      integer("jwt-cache-max-entries", &Config::jwt_cache_max_entries),
       integer("jwt-cache-max-lifetime", &Config::jwt_cache_max_lifetime),
       str("jwt-role-claim-key", &Config::jwt_role_claim_key, {"role-claim-key"}),
       opt_str("jwt-secret", &Config::jwt_secret),

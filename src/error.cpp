@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "json.hpp"
+
 namespace pgrest::errors {
 namespace {
 
@@ -150,6 +152,26 @@ Error table_not_found(std::string_view schema, std::string_view table,
               "Could not find the table '" + std::string(schema) + "." + std::string(table) +
                   "' in the schema cache",
               std::nullopt, std::move(hint));
+}
+
+// 3xx: JWT. 401s carry WWW-Authenticate as PostgREST words it (RFC 6750).
+Error jwt_secret_missing() { return make(500, "PGRST300", "Server lacks JWT secret"); }
+Error jwt_decode(std::string message, std::optional<std::string> details) {
+  Error e = make(401, "PGRST301", std::move(message), std::move(details));
+  e.headers.push_back({"WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=" +
+                                               json::quoted(e.message)});
+  return e;
+}
+Error jwt_required() {
+  Error e = make(401, "PGRST302", "Anonymous access is disabled");
+  e.headers.push_back({"WWW-Authenticate", "Bearer"});
+  return e;
+}
+Error jwt_claims(std::string message) {
+  Error e = make(401, "PGRST303", std::move(message));
+  e.headers.push_back({"WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=" +
+                                               json::quoted(e.message)});
+  return e;
 }
 
 // Start-up problems (configuration, snapshot) reported on every request until fixed.

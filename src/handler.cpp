@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <random>
+#include <ctime>
 
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
@@ -28,7 +29,7 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
                              Context& ctx) {
   auto plan = plan_read(api, *ctx.snapshot, ctx.config);
   if (!plan) return plan.take_error();
-  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true);
+  Settings s = request_settings_for(req, ctx, api.schema, auth, /*read_only=*/true);
   s.timezone = plan->timezone;
   Sql settings = build_settings(s);
   Sql main = build_read(*plan);
@@ -71,7 +72,7 @@ Result<Response> handle_write(const Request& req, const ApiRequest& api, const A
   }
   auto plan = plan_mutate(api, payload ? &*payload : nullptr, *ctx.snapshot, ctx.config);
   if (!plan) return plan.take_error();
-  Settings s = request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, false);
+  Settings s = request_settings_for(req, ctx, api.schema, auth, /*read_only=*/false);
   s.timezone = plan->read.timezone;
   Sql settings = build_settings(s);
   WriteStatements w = build_mutate(*plan, make_nonce());
@@ -113,8 +114,8 @@ Result<Response> handle_root(const Request& req, const ApiRequest& api, const Au
              "p.proname), '[]') FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace ns ON ns.oid = "
              "p.pronamespace WHERE ns.nspname = ").param(api.schema).raw(" AND "
              "has_function_privilege(p.oid, 'EXECUTE')))::text, NULL::text, NULL::text");
-    Sql settings = build_settings(
-        request_settings(req, ctx.config, api.schema, auth.role, auth.claims_json, true));
+    Sql settings =
+        build_settings(request_settings_for(req, ctx, api.schema, auth, /*read_only=*/true));
     auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated);
     if (!db) return db.take_error();
     json::Ptr allowed = json::parse(db->body.value_or("{}"));
@@ -131,7 +132,7 @@ Result<Response> handle_root(const Request& req, const ApiRequest& api, const Au
 }
 
 Result<Response> dispatch(const Request& req, Context& ctx) {
-  auto auth = authenticate(req, ctx.config);
+  auto auth = authenticate(req, ctx.config, ctx.auth, static_cast<int64_t>(std::time(nullptr)));
   if (!auth) return auth.take_error();
   auto api = parse_api_request(req, ctx.config);
   if (!api) return api.take_error();
@@ -191,6 +192,16 @@ Response render_error(const Error& e) {
   return res;
 }
 
+Settings request_settings_for(const Request& req, const Context& ctx, const std::string& schema,
+                              const Auth& auth, bool read_only) {
+  Settings s = request_settings(req, ctx.config, schema, auth.role, auth.claims_json, read_only);
+  for (const auto& kv : ctx.snapshot->role_settings(auth.role)) {
+    // PostgREST turns this one into BEGIN's isolation level, never a setting.
+    if (kv.first != "default_transaction_isolation") s.role_settings.push_back(kv);
+  }
+  return s;
+}
+
 Context make_context(const std::vector<std::string>& env, const std::optional<std::string>& file) {
   Context ctx;
   auto config = load_config(env, file);
@@ -199,6 +210,12 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     return ctx;
   }
   ctx.config = std::move(*config);
+  auto auth = make_auth_state(ctx.config);
+  if (!auth) {
+    ctx.startup_error = auth.take_error();
+    return ctx;
+  }
+  ctx.auth = std::move(*auth);
   auto snapshot = Snapshot::open(ctx.config.snapshot);
   if (!snapshot) {
     ctx.startup_error = snapshot.take_error();

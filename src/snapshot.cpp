@@ -204,6 +204,20 @@ Result<Snapshot> Snapshot::open(const std::string& path) {
     m.binary = json::get_bool(mh, "binary");
     s.meta_.media_handlers.push_back(std::move(m));
   }
+  const cJSON* roles = cJSON_GetObjectItemCaseSensitive(meta.get(), "role_settings");
+  const cJSON* r = nullptr;
+  cJSON_ArrayForEach(r, roles) {
+    auto name = json::get_string(r, "role");
+    if (!name) continue;
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (const std::string& kv : json::get_strings(r, "settings")) {
+      size_t eq = kv.find('=');
+      if (eq != std::string::npos && eq > 0) settings.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    s.role_settings_.emplace_back(std::move(*name), std::move(settings));
+  }
+  std::sort(s.role_settings_.begin(), s.role_settings_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   return s;
 }
 
@@ -217,8 +231,17 @@ Snapshot& Snapshot::operator=(Snapshot&& o) noexcept {
     count_ = o.count_;
     index_offset_ = o.index_offset_;
     meta_ = std::move(o.meta_);
+    role_settings_ = std::move(o.role_settings_);
   }
   return *this;
+}
+
+const std::vector<std::pair<std::string, std::string>>& Snapshot::role_settings(
+    std::string_view role) const {
+  static const std::vector<std::pair<std::string, std::string>> kNone;
+  auto it = std::lower_bound(role_settings_.begin(), role_settings_.end(), role,
+                             [](const auto& entry, std::string_view r) { return entry.first < r; });
+  return it != role_settings_.end() && it->first == role ? it->second : kNone;
 }
 
 Snapshot::~Snapshot() {

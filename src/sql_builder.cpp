@@ -252,6 +252,11 @@ Settings request_settings(const Request& request, const Config& config, const st
 Sql build_settings(const Settings& s) {
   Sql sql;
   sql.raw("SELECT set_config('search_path', ").param(s.search_path).raw(", true)");
+  // The role's own settings go first, as PostgREST applies them: set_config runs with the
+  // authenticator's rights (a setting the role may not change is filtered out at snapshot time).
+  for (const auto& [k, v] : s.role_settings) {
+    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  }
   sql.raw(", set_config('role', ").param(s.role).raw(", true)");
   sql.raw(", set_config('request.jwt.claims', ").param(s.claims_json).raw(", true)");
   sql.raw(", set_config('request.method', ").param(s.method).raw(", true)");

@@ -34,7 +34,8 @@ struct Config {
   bool jwt_secret_is_base64 = false;
   std::optional<std::string> jwt_aud;
   std::string jwt_role_claim_key = ".role";
-  int64_t jwt_cache_max_lifetime = 0;
+  int64_t jwt_cache_max_lifetime = 0;  // > 0: caps how long a verified token stays cached
+  int64_t jwt_cache_max_entries = 1000;  // v14's key: verified-token cache size, 0 disables it
   LogLevel log_level = LogLevel::error;
   std::string openapi_mode = "follow-privileges";
   bool openapi_security_active = false;

@@ -79,6 +79,10 @@ Error ambiguous_function(const std::vector<std::string>& signatures);  // PGRST2
 Error table_not_found(std::string_view schema, std::string_view table,
                       std::optional<std::string> suggestion);   // PGRST205 404
 Error column_not_found(std::string_view table, std::string_view column);  // PGRST204 400
+Error jwt_secret_missing();                                      // PGRST300 500
+Error jwt_decode(std::string message, std::optional<std::string> details = std::nullopt);  // PGRST301
+Error jwt_required();                                           // PGRST302 401
+Error jwt_claims(std::string message);                          // PGRST303 401
 Error config(std::string message);                              // PGRSTX00-style start-up error, 500
 }  // namespace errors
 

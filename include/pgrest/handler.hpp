@@ -13,7 +13,9 @@
 #include "pgrest/error.hpp"
 #include "pgrest/executor.hpp"
 #include "pgrest/http.hpp"
+#include "pgrest/jwt_auth.hpp"
 #include "pgrest/snapshot.hpp"
+#include "pgrest/sql_builder.hpp"
 
 namespace pgrest {
 
@@ -21,6 +23,7 @@ struct Context {
   Config config;
   std::optional<Snapshot> snapshot;
   std::optional<Error> startup_error;  // bad config or snapshot: answered to every request
+  AuthState auth;                      // JWT keys, role-claim path, verified-token cache
   std::unique_ptr<Database> db;
 };
 
@@ -31,5 +34,11 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
 Response handle(const Request& request, Context& context);
 
 Response render_error(const Error& error);
+
+// A request's settings: its facts (request_settings) plus the impersonated role's own settings
+// from the snapshot, applied before the role switch. Every handler builds its settings statement
+// from this, so that ALTER ROLE ... SET reaches every kind of request.
+Settings request_settings_for(const Request& request, const Context& context,
+                              const std::string& schema, const Auth& auth, bool read_only);
 
 }  // namespace pgrest

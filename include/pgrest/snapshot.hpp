@@ -104,6 +104,9 @@ class Snapshot {
   // Names of every table/view (function) in `schema`: hints and the OpenAPI document only.
   std::vector<std::string> table_names(std::string_view schema) const;
   std::vector<std::string> function_names(std::string_view schema) const;
+  // The role's own settings (ALTER ROLE ... SET, the database-specific value winning) that the
+  // authenticator may apply with set_config, as name/value pairs; empty for an unknown role.
+  const std::vector<std::pair<std::string, std::string>>& role_settings(std::string_view role) const;
 
  private:
   Snapshot() = default;
@@ -115,6 +118,8 @@ class Snapshot {
   uint32_t count_ = 0;
   uint64_t index_offset_ = 0;
   SnapshotMeta meta_;
+  // Sorted by role name (the introspection orders them); few roles, read from the parsed meta.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> role_settings_;
 };
 
 // Writes a snapshot from the introspection document (the JSON text sql/introspect.sql returns).

@@ -18,6 +18,7 @@ namespace pgrest {
 
 struct Settings {
   std::string search_path;   // already quoted list: "test", "public"
+  std::vector<std::pair<std::string, std::string>> role_settings;  // applied before `role`
   std::string role;
   std::string claims_json;
   std::string method;
