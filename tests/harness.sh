@@ -18,7 +18,8 @@
 # port, 3000), PGREST_HTTP_BIND (serve, 127.0.0.1), HARNESS_POOL_SIZE (PgBouncer pool, 10),
 # HARNESS_QUERY_WAIT_TIMEOUT (PgBouncer query_wait_timeout, 5 s), HARNESS_LOG_STATEMENT=1
 # (log_statement=all), HARNESS_LOG_DIR=DIR (copy the logs there before the state dir is removed),
-# HARNESS_DEMO_SQL=DIR (demo SQL instead of sql/demo).
+# HARNESS_DEMO_SQL=DIR (demo SQL instead of sql/demo), HARNESS_AUTH_USER (run: the authenticator
+# role's name, authenticator).
 #
 # Users and authentication:
 #   * PostgreSQL runs as the OS user postgres (initdb/pg_ctl refuse root).  The harness and the
@@ -408,7 +409,7 @@ cmd_run() {
     [[ -n ${!v-} ]] && say "note: ignoring $v from the environment (the harness owns it)"
   done
 
-  MODE=run AUTH_USER=authenticator HTTP_PORT=
+  MODE=run AUTH_USER=${HARNESS_AUTH_USER:-authenticator} HTTP_PORT=
   AUTH_PW=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   PGRST_DB_SCHEMAS=${schemas:-${PGRST_DB_SCHEMAS:-test}}
   PGRST_DB_ANON_ROLE=${PGRST_DB_ANON_ROLE:-web_anon}

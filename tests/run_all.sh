@@ -96,6 +96,16 @@ script_suite() {
 # ---- the suites, in order ------------------------------------------------------------------------
 boost_suite unit "$BUILD_DIR/unit_tests"
 boost_suite integration "$BUILD_DIR/integration_tests" "$HARNESS" run --
+# The seeds' security scenarios: their own fixtures, authenticator name, anonymous role, a JWKS
+# secret and a pool of one server connection (to prove nothing leaks between requests); their
+# suites are disabled in the run above and selected by name here.
+boost_suite auth-seed "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=auth_seed:auth_seed_writes \
+  HARNESS_AUTH_USER=pgrst_authenticator HARNESS_POOL_SIZE=1 PGRST_DB_ANON_ROLE=app_anon \
+  PGRST_JWT_SECRET="@$ROOT/tests/integration/fixtures_auth/keys/jwks.json" \
+  "$HARNESS" run --schemas api --fixtures "$ROOT/tests/integration/fixtures_auth" --
+boost_suite auth-todo "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=auth_todo:auth_todo_writes \
+  PGRST_DB_ANON_ROLE=web_anon PGRST_JWT_SECRET=your-256-bit-secret-your-256-bit-secret \
+  "$HARNESS" run --schemas todo --fixtures "$ROOT/sql/demo" --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
 # ----------------------------------------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
 -- The todo example app (make demo): the database is the whole backend. The harness creates the
--- authenticator role `postgrest` (LOGIN NOINHERIT, not a superuser) before loading this file.
+-- authenticator role (LOGIN NOINHERIT, not a superuser; `postgrest` for the demo, `authenticator`
+-- in the tests) before loading this file and passes its name as :"authenticator".
 create schema todo;
 
 create role web_anon nologin;
 create role todo_user nologin;
-grant web_anon to postgrest;
-grant todo_user to postgrest;
+grant web_anon to :"authenticator";
+grant todo_user to :"authenticator";
 
 create table todo.tasks (
   id serial primary key,
