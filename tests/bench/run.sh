@@ -11,6 +11,9 @@ if [[ ${1:-} != --inside ]]; then
   echo "== snapshot load (the part of a CGI start that could grow with the schema)"
   "$BUILD_DIR/snapshot_bench"
   echo
+  echo "== JWT: authenticate() per request without and with the verified-token cache"
+  "$BUILD_DIR/jwt_bench"
+  echo
   exec "$ROOT/tests/harness.sh" run --schemas bench --fixtures "$ROOT/tests/bench/fixtures" -- "$0" --inside
 fi
 
