@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(secret_as_base64_file_and_jwk) {
                bearer(hs(R"({"role":"web_user"})")));
   BOOST_TEST(json_norm(f.body) == R"([{"role":"web_user"}])");
 
-  for (const std::string& alg : {"RS256", "PS384", "ES256", "EdDSA"}) {
+  for (std::string alg : {"RS256", "PS384", "ES256", "EdDSA"}) {
     Pkey key = generate_key(alg[0] == 'R' || alg[0] == 'P' ? "RSA" : alg == "ES256" ? "P-256" : "Ed25519");
     std::ofstream(path) << public_jwk(key, "k1");
     auto a = cgi("GET", "/request_info?select=role", {"PGRST_JWT_SECRET=@" + path},
