@@ -44,6 +44,9 @@ int sqlstate_status(std::string_view s, std::string_view message, bool authentic
   if (s == "42883") return message.substr(0, 16) == "function xmlagg(" ? 406 : 404;
   if (s == "42P01") return 404;
   if (s == "42P17") return 500;
+  // A token naming a role the authenticator may not switch to is an authentication failure (the
+  // issue asks 401; PostgREST v13 says 403 here), any other privilege error 401/403.
+  if (s == "42501" && message.substr(0, 29) == "permission denied to set role") return 401;
   if (s == "42501") return authenticated ? 403 : 401;
   return 400;
 }

@@ -177,15 +177,16 @@ BOOST_DATA_TEST_CASE(unknown_or_ungranted_role_runs_nothing, bdata::make(kFronte
   BOOST_TEST(json_norm(unknown.body) == error_body("22023", R"(role \"nobody\" does not exist)"));
   BOOST_TEST(unknown.header("www-authenticate").value_or("") == "Bearer");
   BOOST_TEST(!probe_lock_taken());
-  // Exists, but is not granted to the authenticator: PostgreSQL refuses the switch (42501), which
-  // PostgREST v13 answers 403 for a token's role.
+  // Exists, but is not granted to the authenticator: PostgreSQL refuses the switch (42501); pgrest
+  // answers 401 as for an unknown role (PostgREST v13 would say 403).
   auto ungranted = get(fe, "/probe", bearer(sign_hs("HS256", kHsSecret, R"({"role":"not_granted"})")));
-  CHECK_ERROR(ungranted, 403, "42501");
+  CHECK_ERROR(ungranted, 401, "42501");
+  BOOST_TEST(ungranted.header("www-authenticate").value_or("") == "Bearer");
   BOOST_TEST(json_norm(ungranted.body) ==
              error_body("42501", R"(permission denied to set role \"not_granted\")"));
   BOOST_TEST(!probe_lock_taken());
   auto superuser = get(fe, "/whoami", bearer(sign_hs("HS256", kHsSecret, R"({"role":"postgres"})")));
-  CHECK_ERROR(superuser, 403, "42501");
+  CHECK_ERROR(superuser, 401, "42501");
 }
 
 // PgBouncer has ONE server connection in this run: every request shares it, one after another.

@@ -33,7 +33,8 @@ const Row kTable[] = {
     {"42883", "function foo() does not exist", false, 404},
     {"42883", "function xmlagg(integer) does not exist", false, 406},
     {"42P01", "", false, 404}, {"42P17", "", false, 500}, {"42501", "", false, 401},
-    {"42501", "", true, 403}, {"PT402", "", false, 402}, {"PT4xx", "", false, 500},
+    {"42501", "", true, 403}, {"42501", "permission denied to set role \"x\"", true, 401},
+    {"PT402", "", false, 402}, {"PT4xx", "", false, 500},
     {"23502", "", false, 400}, {"22P02", "", false, 400}, {"42703", "", false, 400},
 };
 }  // namespace
