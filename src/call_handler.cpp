@@ -48,17 +48,10 @@ Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, cons
   if (plan.shape == CallShape::none) {
     res.status = 204;
   } else {
-    bool singular = r.media.output == Output::object || r.media.output == Output::object_stripped;
-    if (singular && db.page_total != 1) return errors::singular(db.page_total);
+    auto status = page_status(r, db);
+    if (!status) return status.take_error();
     int64_t offset = r.range.offset;
-    res.status = range_status(offset, db.page_total, db.total);
-    if (res.status == 416) {
-      Error e = errors::invalid_range("An offset of " + std::to_string(offset) +
-                                      " was requested, but there are only " +
-                                      std::to_string(*db.total) + " rows.");
-      e.headers.push_back({"Content-Range", content_range(offset, 0, db.total)});
-      return e;
-    }
+    res.status = *status;
     res.headers.push_back({"Content-Type", call_content_type(r.media)});
     res.headers.push_back({"Content-Range", content_range(offset, db.page_total, db.total)});
     if (!api.head && db.body) {

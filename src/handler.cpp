@@ -21,7 +21,6 @@
 namespace pgrest {
 namespace {
 
-using detail::array_literal;
 
 
 

@@ -48,6 +48,21 @@ std::string content_type(const Offer& media) {
 }
 
 // response.status / response.headers set by SQL override what we built (success responses only).
+Result<int> page_status(const ReadPlan& plan, const DbResult& db) {
+  bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
+  if (singular && db.page_total != 1) return errors::singular(db.page_total);
+  int64_t offset = plan.range.offset;
+  int status = range_status(offset, db.page_total, db.total);
+  if (status == 416) {
+    Error e = errors::invalid_range("An offset of " + std::to_string(offset) +
+                                    " was requested, but there are only " +
+                                    std::to_string(*db.total) + " rows.");
+    e.headers.push_back({"Content-Range", content_range(offset, 0, db.total)});
+    return e;
+  }
+  return status;
+}
+
 Status apply_response_gucs(const DbResult& db, Response& res) {
   if (db.response_status) {
     int status = 0;
@@ -93,18 +108,11 @@ Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, cons
     if (db.body) res.body = *db.body;
     return res;
   }
-  bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
-  if (singular && db.page_total != 1) return errors::singular(db.page_total);
+  auto status = page_status(plan, db);
+  if (!status) return status.take_error();
   Response res;
   int64_t offset = plan.range.offset;
-  res.status = range_status(offset, db.page_total, db.total);
-  if (res.status == 416) {
-    Error e = errors::invalid_range("An offset of " + std::to_string(offset) +
-                                    " was requested, but there are only " +
-                                    std::to_string(*db.total) + " rows.");
-    e.headers.push_back({"Content-Range", content_range(offset, 0, db.total)});
-    return e;
-  }
+  res.status = *status;
   res.headers.push_back({"Content-Type", content_type(plan.media)});
   res.headers.push_back({"Content-Range", content_range(offset, db.page_total, db.total)});
   std::string location = api.raw_path;

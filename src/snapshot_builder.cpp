@@ -1,11 +1,10 @@
 // `pgrest snapshot`: the only place that reads the catalog. Runs sql/introspect.sql (compiled in)
 // as the authenticator and writes the snapshot file.
-#include <openssl/evp.h>
-
 #include <cstdio>
 
 #include "pg.hpp"
 #include "pgrest/snapshot.hpp"
+#include "pgrest/sql.hpp"
 
 namespace pgrest {
 
@@ -18,7 +17,7 @@ Result<bool> take_snapshot(const std::string& db_uri, const std::vector<std::str
     return errors::connection(PQerrorMessage(conn.get()));
   }
   std::string sql(kIntrospectSql);
-  std::string schemas_param = detail::array_literal(schemas);
+  std::string schemas_param = array_literal(schemas);
   const char* params[] = {schemas_param.c_str()};
   detail::PgResult res(PQexecParams(conn.get(), sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0));
   if (PQresultStatus(res.get()) != PGRES_TUPLES_OK || PQntuples(res.get()) != 1) {

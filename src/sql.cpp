@@ -12,6 +12,20 @@ std::string quote_ident(std::string_view name) {
   return out + "\"";
 }
 
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 Sql& Sql::ident(std::string_view name) {
   text += quote_ident(name);
   return *this;

@@ -90,20 +90,6 @@ std::string like_pattern(std::string v) {
   return v;
 }
 
-std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 void append_condition(Sql& sql, const std::string& q, const Table& t, const Condition& c) {
   if (const auto* f = std::get_if<Filter>(&c)) {
     append_filter(sql, q, t, *f);
@@ -510,6 +496,22 @@ void append_node_query(Sql& sql, const ReadNode& node, const std::string& q, con
   if (node.range.offset > 0) sql.raw(" OFFSET ").param(std::to_string(node.range.offset));
 }
 
+void append_total(Sql& sql, const ReadPlan& plan, const std::string& q) {
+  if (plan.count == ReadPlan::Count::exact ||
+      (plan.count == ReadPlan::Count::estimated && !plan.max_rows)) {
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, plan, q, q, "", true);
+    sql.raw(") _pgrst_c)");
+  } else if (plan.count == ReadPlan::Count::estimated) {
+    // Exact up to db-max-rows; beyond it the planner's estimate is used (see the handler).
+    sql.raw("(SELECT pg_catalog.count(*) FROM (");
+    append_node_query(sql, plan, q, q, "", true);
+    sql.raw(" LIMIT ").param(std::to_string(*plan.max_rows + 1)).raw(") _pgrst_c)");
+  } else {
+    sql.raw("NULL::bigint");
+  }
+}
+
 std::optional<Sql> build_count_explain(const ReadPlan& plan) {
   bool needed = plan.count == ReadPlan::Count::planned ||
                 (plan.count == ReadPlan::Count::estimated && plan.max_rows);
@@ -541,19 +543,7 @@ Sql build_read(const ReadPlan& plan) {
   sql.raw("WITH pgrst_source AS (");
   append_node_query(sql, plan, q, q, "", false);
   sql.raw(") SELECT ");
-  if (plan.count == ReadPlan::Count::exact ||
-      (plan.count == ReadPlan::Count::estimated && !plan.max_rows)) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM (");
-    append_node_query(sql, plan, q, q, "", true);
-    sql.raw(") _pgrst_c)");
-  } else if (plan.count == ReadPlan::Count::estimated) {
-    // Exact up to db-max-rows; beyond it the planner's estimate is used (response_builder).
-    sql.raw("(SELECT pg_catalog.count(*) FROM (");
-    append_node_query(sql, plan, q, q, "", true);
-    sql.raw(" LIMIT ").param(std::to_string(*plan.max_rows + 1)).raw(") _pgrst_c)");
-  } else {
-    sql.raw("NULL::bigint");
-  }
+  append_total(sql, plan, q);
   sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
   if (!plan.head && plan.media.output == Output::handler) {
     // A custom media type handler: the aggregate renders the rows (bytea travels as base64).

@@ -8,20 +8,6 @@ namespace {
 const std::string kQ = "pgrst_call";
 
 // `{"a","b\"c"}`: repeated query parameters for a VARIADIC argument.
-std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 std::string hex(const std::string& bytes) {
   static const char* digits = "0123456789abcdef";
   std::string out;
@@ -145,18 +131,7 @@ Sql build_call(const CallPlan& plan) {
   sql.raw(", pgrst_source AS (");
   append_node_query(sql, r, kQ, kQ, "", false);
   sql.raw(") SELECT ");
-  if (r.count == ReadPlan::Count::exact ||
-      (r.count == ReadPlan::Count::estimated && !r.max_rows)) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM (");
-    append_node_query(sql, r, kQ, kQ, "", true);
-    sql.raw(") _pgrst_c)");
-  } else if (r.count == ReadPlan::Count::estimated) {
-    sql.raw("(SELECT pg_catalog.count(*) FROM (");
-    append_node_query(sql, r, kQ, kQ, "", true);
-    sql.raw(" LIMIT ").param(std::to_string(*r.max_rows + 1)).raw(") _pgrst_c)");
-  } else {
-    sql.raw("NULL::bigint");
-  }
+  append_total(sql, r, kQ);
   sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
   append_body_expr(sql, plan);
   sql.raw(

@@ -18,6 +18,9 @@ std::string content_type(const Offer& media);
 Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db,
                                bool tx_overridable);
 
+// 200/206 for a page of rows, or 406 PGRST116 (singular media, ≠ 1 row) / 416 PGRST103.
+Result<int> page_status(const ReadPlan& plan, const DbResult& db);
+
 Status apply_response_gucs(const DbResult& db, Response& response);
 
 }  // namespace pgrest

@@ -28,4 +28,7 @@ struct Sql {
 
 std::string quote_ident(std::string_view name);
 
+// A PostgreSQL array literal `{"a","b"}` (quotes and backslashes escaped), sent as one parameter.
+std::string array_literal(const std::vector<std::string>& items);
+
 }  // namespace pgrest

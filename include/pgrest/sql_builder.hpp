@@ -50,6 +50,8 @@ void append_select_list(Sql& sql, const std::string& qualifier, const Table& tab
 // before ORDER BY (the count and EXPLAIN of the same rows).
 void append_node_query(Sql& sql, const ReadNode& node, const std::string& q, const std::string& from,
                        const std::string& cond, bool for_count);
+// The `total` column: the count Prefer: count= asks for over the same rows (NULL otherwise).
+void append_total(Sql& sql, const ReadPlan& plan, const std::string& q);
 // GROUP BY of the non-aggregated fields when `fields` has an aggregate (nothing otherwise).
 void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
                      const std::vector<SelectField>& fields);
