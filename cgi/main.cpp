@@ -4,6 +4,8 @@
 #include <fcgiapp.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "cgi_request.hpp"
+#include "pgrest/authenticator_check.hpp"
 #include "pgrest/handler.hpp"
 
 extern char** environ;
@@ -24,7 +27,8 @@ constexpr const char* kUsage =
     "Usage: pgrest [CONFIG_FILE]                 serve (FastCGI, or one CGI request)\n"
     "       pgrest snapshot [--check] [-o FILE] [CONFIG_FILE]\n"
     "                                            write the schema snapshot (PGRST_SNAPSHOT),\n"
-    "                                            or with --check exit 1 if it is stale\n"
+    "                                            or with --check exit 1 if it is stale;\n"
+    "                                            exit 3 if the authenticator is unsafe\n"
     "       pgrest --dump-config [CONFIG_FILE]   print the effective configuration\n"
     "       pgrest --version | --help\n"
     "Configuration: PostgREST's names, PGRST_* environment variables over the config file\n"
@@ -53,11 +57,23 @@ size_t content_length(const CgiParams& params) {
   return 0;
 }
 
+// A body over server-max-body-size is refused unread (the limit is also what keeps a hostile
+// Content-Length from allocating memory). The FastCGI limit of int bytes per read caps it too.
+bool too_large(size_t length, const Context& ctx) {
+  auto limit = static_cast<size_t>(std::min<int64_t>(ctx.config.server_max_body_size, INT32_MAX));
+  return length > limit;
+}
+
 // The core never throws on purpose; this is the last line against a bug or bad_alloc.
-Response safe_handle(const Request& req, Context& ctx) {
+Response safe_handle(const Request& req, Context& ctx, size_t length) {
   Response res;
   try {
-    res = handle(req, ctx);
+    if (too_large(length, ctx)) {
+      res = render_error(errors::body_too_large(length, ctx.config.server_max_body_size));
+      res.set_header("Content-Length", std::to_string(res.body.size()));
+    } else {
+      res = handle(req, ctx);
+    }
   } catch (const std::exception& ex) {
     res = render_error(errors::config(std::string("internal error: ") + ex.what()));
   } catch (...) {
@@ -79,10 +95,14 @@ int serve(const std::optional<std::string>& config_file) {
   }
   if (FCGX_IsCGI()) {
     CgiParams params = params_from(environ);
-    std::string body(content_length(params), '\0');
-    size_t got = body.empty() ? 0 : std::fread(body.data(), 1, body.size(), stdin);
-    body.resize(got);
-    std::string out = cgi_response(safe_handle(request_from_cgi(params, std::move(body), true), ctx));
+    size_t length = content_length(params);
+    std::string body;
+    if (!too_large(length, ctx)) {
+      body.resize(length);
+      body.resize(length == 0 ? 0 : std::fread(body.data(), 1, length, stdin));
+    }
+    std::string out = cgi_response(
+        safe_handle(request_from_cgi(params, std::move(body), true), ctx, length));
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     return 0;
@@ -92,10 +112,15 @@ int serve(const std::optional<std::string>& config_file) {
   FCGX_InitRequest(&request, 0, 0);
   while (FCGX_Accept_r(&request) >= 0) {
     CgiParams params = params_from(request.envp);
-    std::string body(content_length(params), '\0');
-    int got = body.empty() ? 0 : FCGX_GetStr(body.data(), static_cast<int>(body.size()), request.in);
-    body.resize(got > 0 ? static_cast<size_t>(got) : 0);
-    std::string out = cgi_response(safe_handle(request_from_cgi(params, std::move(body), false), ctx));
+    size_t length = content_length(params);
+    std::string body;
+    if (!too_large(length, ctx)) {
+      body.resize(length);
+      int got = length == 0 ? 0 : FCGX_GetStr(body.data(), static_cast<int>(length), request.in);
+      body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    }
+    std::string out = cgi_response(
+        safe_handle(request_from_cgi(params, std::move(body), false), ctx, length));
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
     FCGX_Finish_r(&request);
   }
@@ -125,6 +150,21 @@ int snapshot(const std::vector<std::string>& args) {
     return 2;
   }
   (*ok ? std::cout : std::cerr) << "pgrest snapshot: " << report << std::endl;
+  // The superuser rule is checked here too, so a deployment learns it before the first request.
+  if (auto written = Snapshot::open(out.value_or(config->snapshot)); written) {
+    if (auto reason = unsafe_authenticator_reason(written->meta())) {
+      if (!config->db_allow_unsafe_authenticator) {
+        std::cerr << "pgrest snapshot: UNSAFE: " << *reason
+                  << "; pgrest will refuse to serve (503 PGRSTX01) until the authenticator is a "
+                     "LOGIN NOINHERIT role without SUPERUSER/BYPASSRLS that cannot switch to one, "
+                     "or PGRST_DB_ALLOW_UNSAFE_AUTHENTICATOR=true"
+                  << std::endl;
+        return 3;
+      }
+      std::cerr << "pgrest snapshot: WARNING: " << *reason
+                << " (served anyway: db-allow-unsafe-authenticator = true)" << std::endl;
+    }
+  }
   return *ok ? 0 : 1;
 }
 

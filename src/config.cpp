@@ -139,6 +139,7 @@ const std::vector<Key>& keys() {
       ignored("admin-server-host"),
       ignored("admin-server-port"),
       boolean("db-aggregates-enabled", &Config::db_aggregates_enabled),
+      boolean("db-allow-unsafe-authenticator", &Config::db_allow_unsafe_authenticator),
       opt_str("db-anon-role", &Config::db_anon_role),
       ignored("db-channel"),
       ignored("db-channel-enabled"),
@@ -199,6 +200,7 @@ const std::vector<Key>& keys() {
          return c.server_cors_allowed_origins ? join_list(*c.server_cors_allowed_origins) : "";
        }},
       ignored("server-host"),
+      integer("server-max-body-size", &Config::server_max_body_size),
       ignored("server-port"),
       boolean("server-timing-enabled", &Config::server_timing_enabled),
       opt_str("server-trace-header", &Config::server_trace_header),

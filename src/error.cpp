@@ -177,4 +177,22 @@ Error jwt_claims(std::string message) {
 // Start-up problems (configuration, snapshot) reported on every request until fixed.
 Error config(std::string message) { return make(500, "PGRSTX00", std::move(message)); }
 
+// pgrest's own: refused before the body is read, so a huge Content-Length costs no memory.
+Error body_too_large(unsigned long long size, long long limit) {
+  return make(413, "PGRSTX02", "Request body too large",
+              "The body has " + std::to_string(size) + " bytes; the limit is " +
+                  std::to_string(limit) + " bytes",
+              "Raise server-max-body-size (PGRST_SERVER_MAX_BODY_SIZE) to accept larger bodies.");
+}
+
+// pgrest's own: PostgREST only warns in its docs; a superuser authenticator voids RLS and GRANTs.
+Error unsafe_authenticator(std::string reason) {
+  return make(503, "PGRSTX01", "Refusing to serve: " + std::move(reason),
+              "A superuser or BYPASSRLS role ignores Row Level Security, so every request could "
+              "read and change everything.",
+              "Use a LOGIN NOINHERIT role without SUPERUSER or BYPASSRLS as the authenticator and "
+              "run `pgrest snapshot` again, or set PGRST_DB_ALLOW_UNSAFE_AUTHENTICATOR=true to "
+              "serve anyway.");
+}
+
 }  // namespace pgrest::errors

@@ -135,6 +135,16 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
   if (guard != nullptr) {
     for (const auto& g : guard->statements) statements.push_back(&g);
   }
+  // libpq sends parameters as C strings, so a NUL would silently cut a value short: refuse it
+  // with the error PostgreSQL gives for a NUL in text input.
+  for (const Sql* s : statements) {
+    for (const auto& p : s->params) {
+      if (p && p->find('\0') != std::string::npos) {
+        return error_from_pg("22021", "invalid byte sequence for encoding \"UTF8\": 0x00",
+                             std::nullopt, std::nullopt, authenticated);
+      }
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
     if (!conn_ || PQstatus(conn_->pg.get()) != CONNECTION_OK) {

@@ -6,6 +6,7 @@
 
 #include "json.hpp"
 #include "pgrest/api_request.hpp"
+#include "pgrest/authenticator_check.hpp"
 #include "pgrest/call_handler.hpp"
 #include "pgrest/jwt_auth.hpp"
 #include "pg.hpp"
@@ -221,6 +222,13 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     return ctx;
   }
   ctx.snapshot.emplace(std::move(*snapshot));
+  std::string warning;
+  if (auto refusal = check_authenticator(ctx.snapshot->meta(), ctx.config, warning)) {
+    ctx.startup_error = std::move(*refusal);
+    return ctx;
+  }
+  // Loud on purpose: every process start of an unsafe deployment says so in the server's log.
+  if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
   ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
   return ctx;
 }

@@ -189,6 +189,13 @@ Result<Snapshot> Snapshot::open(const std::string& path) {
   s.meta_.pg_version = static_cast<int>(json::get_number(meta.get(), "pg_version").value_or(0));
   s.meta_.schemas = json::get_strings(meta.get(), "schemas");
   s.meta_.authenticator = json::get_string(meta.get(), "authenticator").value_or("");
+  if (const cJSON* a = cJSON_GetObjectItemCaseSensitive(meta.get(), "authenticator_info");
+      cJSON_IsObject(a)) {
+    s.meta_.authenticator_known = true;
+    s.meta_.authenticator_superuser = json::get_bool(a, "superuser");
+    s.meta_.authenticator_bypassrls = json::get_bool(a, "bypassrls");
+    s.meta_.unsafe_roles = json::get_strings(a, "unsafe_roles");
+  }
   const cJSON* mh = nullptr;
   cJSON_ArrayForEach(mh, cJSON_GetObjectItemCaseSensitive(meta.get(), "media_handlers")) {
     MediaHandler m;

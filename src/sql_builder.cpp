@@ -262,10 +262,33 @@ Sql build_settings(const Settings& s) {
 }
 
 namespace {
+// A request's cast type as a quoted identifier, so it can never be SQL text: unquoted names are
+// folded as PostgreSQL folds them and its multi-word/keyword spellings mapped to catalog names.
+std::string cast_type(std::string_view requested) {
+  std::string name;
+  for (char c : requested) {
+    if (c == ' ' && (name.empty() || name.back() == ' ')) continue;
+    name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  static const std::pair<const char*, const char*> kKeywordTypes[] = {
+      {"int", "int4"}, {"integer", "int4"}, {"smallint", "int2"}, {"bigint", "int8"},
+      {"real", "float4"}, {"float", "float8"}, {"double precision", "float8"},
+      {"boolean", "bool"}, {"decimal", "numeric"}, {"dec", "numeric"},
+      {"character varying", "varchar"}, {"char varying", "varchar"}, {"character", "bpchar"},
+      {"char", "bpchar"}, {"bit varying", "varbit"},
+      {"timestamp with time zone", "timestamptz"}, {"timestamp without time zone", "timestamp"},
+      {"time with time zone", "timetz"}, {"time without time zone", "time"}};
+  for (const auto& [keyword, type] : kKeywordTypes) {
+    if (name == keyword) return "pg_catalog." + quote_ident(type);
+  }
+  return quote_ident(name);
+}
+
 void append_field_value(Sql& sql, const std::string& q, const Table& t, const SelectField& f) {
   if (f.cast) sql.raw("CAST(");
   append_field(sql, q, t, f.field);
-  if (f.cast) sql.raw(" AS ").raw(*f.cast).raw(")");
+  if (f.cast) sql.raw(" AS ").raw(cast_type(*f.cast)).raw(")");
 }
 }  // namespace
 
@@ -279,7 +302,7 @@ void append_select_list(Sql& sql, const std::string& q, const Table& t,
       sql.raw("pg_catalog.").raw(*f.aggregate).raw("(");  // sum|avg|min|max|count: grammar-checked
       if (f.field.name == "*") sql.raw("*"); else append_field_value(sql, q, t, f);
       sql.raw(")");
-      if (f.aggregate_cast) sql.raw(" AS ").raw(*f.aggregate_cast).raw(")");
+      if (f.aggregate_cast) sql.raw(" AS ").raw(cast_type(*f.aggregate_cast)).raw(")");
       sql.raw(" AS ").ident(output_name(f));
       continue;
     }

@@ -106,6 +106,9 @@ boost_suite auth-seed "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
 boost_suite auth-todo "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=auth_todo:auth_todo_writes \
   PGRST_DB_ANON_ROLE=web_anon PGRST_JWT_SECRET=your-256-bit-secret-your-256-bit-secret \
   "$HARNESS" run --schemas todo --fixtures "$ROOT/sql/demo" --
+# Hostile input proven in PostgreSQL's own statement log (log_statement = all): its own stack.
+boost_suite injection "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=injection \
+  HARNESS_LOG_STATEMENT=1 "$HARNESS" run --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
 # ----------------------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ struct Config {
   std::optional<std::string> db_root_spec;
   TxEnd db_tx_end = TxEnd::commit;
   bool db_aggregates_enabled = false;
+  bool db_allow_unsafe_authenticator = false;  // pgrest: serve with a superuser/BYPASSRLS authenticator
   bool db_plan_enabled = false;
   std::vector<std::string> db_hoisted_tx_settings = {
       "statement_timeout", "plan_filter.statement_cost_limit", "default_transaction_isolation"};
@@ -45,6 +46,7 @@ struct Config {
   bool server_timing_enabled = false;
   std::optional<std::string> server_trace_header;
   int64_t db_timeout_seconds = 5;  // pgrest: connect timeout towards PgBouncer
+  int64_t server_max_body_size = 10 * 1024 * 1024;  // pgrest: larger request bodies → 413
   std::string snapshot = "pgrest.snapshot";
   std::map<std::string, std::string> app_settings;  // app.settings.* → set as GUCs
 };

@@ -84,6 +84,8 @@ Error jwt_decode(std::string message, std::optional<std::string> details = std::
 Error jwt_required();                                           // PGRST302 401
 Error jwt_claims(std::string message);                          // PGRST303 401
 Error config(std::string message);                              // PGRSTX00-style start-up error, 500
+Error body_too_large(unsigned long long size, long long limit);  // PGRSTX02 413
+Error unsafe_authenticator(std::string reason);                 // PGRSTX01 503: superuser/BYPASSRLS
 }  // namespace errors
 
 }  // namespace pgrest

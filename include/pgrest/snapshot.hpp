@@ -84,6 +84,11 @@ struct SnapshotMeta {
   std::vector<std::string> schemas;
   std::string authenticator;
   std::vector<MediaHandler> media_handlers;
+  // What `pgrest snapshot` found about the authenticator (absent in snapshots that lack it).
+  bool authenticator_known = false;
+  bool authenticator_superuser = false;
+  bool authenticator_bypassrls = false;
+  std::vector<std::string> unsafe_roles;  // roles it can switch to that are superuser or BYPASSRLS
 };
 
 class Snapshot {

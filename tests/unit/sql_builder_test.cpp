@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(read_statement_shape) {
   plan.range.offset = 20;
   Sql sql = build_read(plan);
   BOOST_TEST(sql.text ==
-             "WITH pgrst_source AS (SELECT CAST(\"test\".\"items\".\"id\" AS text) AS \"ident\" "
+             "WITH pgrst_source AS (SELECT CAST(\"test\".\"items\".\"id\" AS \"text\") AS \"ident\" "
              "FROM \"test\".\"items\" WHERE \"test\".\"items\".\"id\" = $1 LIMIT $2 OFFSET $3) "
              "SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, "
              "coalesce(json_agg(_pgrst_t), '[]')::text AS body, "
