@@ -1,5 +1,6 @@
 #include "pgrest/executor.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "pg.hpp"
@@ -171,9 +172,17 @@ Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_
           break;
         }
         std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY).value_or("unknown error");
-        return error_from_pg(field(r.get(), PG_DIAG_SQLSTATE).value_or("XX000"), message,
-                             field(r.get(), PG_DIAG_MESSAGE_DETAIL),
-                             field(r.get(), PG_DIAG_MESSAGE_HINT), authenticated);
+        std::string state = field(r.get(), PG_DIAG_SQLSTATE).value_or("XX000");
+        auto hint = field(r.get(), PG_DIAG_MESSAGE_HINT);
+        // Names reach SQL only after matching the snapshot: if PostgreSQL does not know them, the
+        // snapshot no longer describes the database.
+        if (!hint && (state == "42P01" || state == "42703" || state == "3F000")) {
+          hint = "The schema snapshot may be stale: the database changed since `pgrest snapshot` "
+                 "ran (see `pgrest snapshot --check`)";
+          std::fprintf(stderr, "pgrest: the snapshot may be stale: %s\n", message.c_str());
+        }
+        return error_from_pg(std::move(state), message, field(r.get(), PG_DIAG_MESSAGE_DETAIL),
+                             std::move(hint), authenticated);
       }
     }
     const PGresult* r = out.results[main_index].get();

@@ -109,6 +109,8 @@ boost_suite auth-todo "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
 # Hostile input proven in PostgreSQL's own statement log (log_statement = all): its own stack.
 boost_suite injection "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=injection \
   HARNESS_LOG_STATEMENT=1 "$HARNESS" run --
+# Faults: PostgreSQL and PgBouncer stopped and restarted under pgrest, in a stack of their own.
+boost_suite faults "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=faults "$HARNESS" run --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
 # ----------------------------------------------------------------------------------------------------
 

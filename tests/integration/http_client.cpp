@@ -110,6 +110,10 @@ int run(const std::vector<std::string>& argv, const std::vector<std::string>& ex
     if (merge_stderr) dup2(out_pipe[1], 2);
     close(in_pipe[1]);
     close(out_pipe[0]);
+    // Only fds 0-2 may hold the pipes: a daemon the command starts (pg_ctl, pgbouncer -d) would
+    // otherwise keep the output pipe open and the read below would never see its end.
+    close(in_pipe[0]);
+    close(out_pipe[1]);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
