@@ -96,6 +96,9 @@ BOOST_AUTO_TEST_CASE(factories_match_postgrest) {
       {errors::not_implemented("x"), 400, "PGRST127"},
       {errors::column_not_found("t", "c"), 400, "PGRST204"},
       {errors::table_not_found("s", "t", std::nullopt), 404, "PGRST205"},
+      // pgrest's own (PostgREST has no equivalent)
+      {errors::body_too_large(11, 10), 413, "PGRSTX02"},
+      {errors::unsafe_authenticator("x"), 503, "PGRSTX01"},
   };
   for (const auto& r : rows) {
     BOOST_TEST_CONTEXT(r.code) {
