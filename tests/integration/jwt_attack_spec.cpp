@@ -1,11 +1,15 @@
 // JWT attacks, with tokens built by hand (base64url + HMAC) so that malformed ones can be made:
-// alg none, a tampered payload, expired / not yet valid / wrong audience, a role claim naming a
+// alg none, a tampered payload, HS/RS algorithm confusion, expired / not yet valid / wrong audience, a role claim naming a
 // role not granted to the authenticator, a missing role and a superuser. Each is refused with
 // PostgREST's status and code, and nothing runs as that role (a write it tried is not in the table).
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 
 #include <ctime>
+#include <fstream>
+
+#include "jwt_sign.hpp"
 
 #include "hostile_util.hpp"
 #include "spec_util.hpp"
@@ -75,6 +79,36 @@ BOOST_DATA_TEST_CASE(alg_none_and_tampering_are_PGRST301, bdata::make(kFrontends
   // Signed with an empty key, or the header claiming another HMAC.
   CHECK_ERROR(with_token(fe, b64url(R"({"alg":"HS512"})") + good.substr(good.find('.'))), 401, "PGRST301");
   CHECK_ERROR(with_token(fe, good.substr(0, good.rfind('.') + 1)), 401, "PGRST301");
+}
+
+BOOST_AUTO_TEST_CASE(hs_rs_algorithm_confusion_is_PGRST301) {
+  // The server trusts one RSA public key. An attacker who knows it signs HS256 tokens with it as the
+  // HMAC secret: as PEM, as the JWK text, as the raw modulus. None may verify.
+  Pkey rsa = generate_key("RSA");
+  std::string jwk = public_jwk(rsa, "rsa");
+  std::string jwk_path = env("PGREST_TEST_DIR") + "/rsa-public.jwk";
+  std::ofstream(jwk_path) << jwk;
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, rsa.get());
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  std::vector<std::string> config = {"PGRST_JWT_SECRET=@" + jwk_path};
+  std::string claims = R"({"role":"web_user"})";
+  auto legit = cgi("GET", "/items?id=eq.1&select=id", config,
+                   {{"Authorization", "Bearer " + sign_jws("RS256", rsa, claims, "\"kid\":\"rsa\"")}});
+  BOOST_TEST(legit.status == 200, legit.body);
+  for (const std::string& secret : {pem, jwk, pem.substr(0, pem.size() - 1)}) {
+    for (const char* alg : {"HS256", "HS384", "HS512"}) {
+      for (const char* header : {"", "\"kid\":\"rsa\""}) {
+        auto r = cgi("GET", "/items?id=eq.1&select=id", config,
+                     {{"Authorization", "Bearer " + sign_hs(alg, secret, claims, header)}});
+        BOOST_TEST_INFO(alg << " " << header);
+        CHECK_ERROR(r, 401, "PGRST301");
+      }
+    }
+  }
 }
 
 BOOST_DATA_TEST_CASE(time_and_audience_claims_are_PGRST303, bdata::make(kFrontends), fe) {
