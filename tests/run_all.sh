@@ -107,6 +107,7 @@ boost_suite auth-todo "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
   PGRST_DB_ANON_ROLE=web_anon PGRST_JWT_SECRET=your-256-bit-secret-your-256-bit-secret \
   "$HARNESS" run --schemas todo --fixtures "$ROOT/sql/demo" --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
+script_suite browser env BUILD="$BUILD_DIR" "$ROOT/tests/browser/run.sh"
 # ----------------------------------------------------------------------------------------------------
 
 echo "=== summary"
