@@ -108,6 +108,7 @@ boost_suite auth-todo "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
   "$HARNESS" run --schemas todo --fixtures "$ROOT/sql/demo" --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
 script_suite browser env BUILD="$BUILD_DIR" "$ROOT/tests/browser/run.sh"
+script_suite deploy env BUILD="$BUILD_DIR" "$ROOT/tests/deploy/run.sh"
 # ----------------------------------------------------------------------------------------------------
 
 echo "=== summary"
