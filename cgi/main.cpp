@@ -4,6 +4,7 @@
 #include <fcgiapp.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "cgi_request.hpp"
 #include "pgrest/handler.hpp"
+#include "pgrest/snapshot_reload.hpp"
 
 extern char** environ;
 
@@ -70,6 +72,17 @@ Response safe_handle(const Request& req, Context& ctx) {
   return res;
 }
 
+// A replaced snapshot that cannot be read is an error the operator must see whatever log-level.
+void log_refresh(const SnapshotRefresh& r, const Context& ctx) {
+  if (r.error) {
+    std::cerr << "pgrest: snapshot not reloaded (the previous one stays in use): " << r.error->message;
+    if (r.error->details) std::cerr << ": " << *r.error->details;
+    std::cerr << std::endl;
+  } else if (r.reloaded && ctx.config.log_level >= LogLevel::info) {
+    std::cerr << "pgrest: snapshot reloaded from " << ctx.config.snapshot << std::endl;
+  }
+}
+
 int serve(const std::optional<std::string>& config_file) {
   Context ctx = make_context(environment(), config_file);
   if (ctx.startup_error) {
@@ -91,6 +104,7 @@ int serve(const std::optional<std::string>& config_file) {
   FCGX_Request request;
   FCGX_InitRequest(&request, 0, 0);
   while (FCGX_Accept_r(&request) >= 0) {
+    log_refresh(refresh_snapshot(ctx, std::chrono::steady_clock::now()), ctx);
     CgiParams params = params_from(request.envp);
     std::string body(content_length(params), '\0');
     int got = body.empty() ? 0 : FCGX_GetStr(body.data(), static_cast<int>(body.size()), request.in);

@@ -215,6 +215,9 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     return ctx;
   }
   ctx.auth = std::move(*auth);
+  ctx.config_loaded = true;
+  // Stamped before opening: a replacement racing with the open is seen by the next check.
+  ctx.snapshot_stamp = snapshot_stamp(ctx.config.snapshot);
   auto snapshot = Snapshot::open(ctx.config.snapshot);
   if (!snapshot) {
     ctx.startup_error = snapshot.take_error();
