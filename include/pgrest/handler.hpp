@@ -14,6 +14,7 @@
 #include "pgrest/error.hpp"
 #include "pgrest/executor.hpp"
 #include "pgrest/http.hpp"
+#include "pgrest/server_timing.hpp"
 #include "pgrest/jwt_auth.hpp"
 #include "pgrest/snapshot.hpp"
 #include "pgrest/sql_builder.hpp"
@@ -31,6 +32,7 @@ struct Context {
   std::optional<SnapshotStamp> snapshot_stamp;
   std::chrono::steady_clock::time_point snapshot_checked{};
   bool config_loaded = false;
+  RequestTiming timing;  // the current request's phases (Server-Timing)
 };
 
 // Loads config (env + optional file) and the snapshot. Never fails: problems are kept in
