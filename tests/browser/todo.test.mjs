@@ -5,8 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -21,19 +20,18 @@ if (!BASE || !DB) throw new Error('run me through tests/browser/run.sh (PGREST_T
 const sql = (q) => execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', q, DB],
   { encoding: 'utf8' }).trim();
 
-let browser, context, page, profile;
+let browser, context, page;
 const requests = [];
 const consoleErrors = [];
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  profile = mkdtempSync(path.join(tmpdir(), 'pgrest-chromium-'));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`].filter((a) => !a.startsWith('--user-data-dir')),
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a new temporary profile (--user-data-dir) and removes it.
   });
   context = await browser.newContext({ viewport: { width: 720, height: 560 } });
   page = await context.newPage();
@@ -45,7 +43,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name) => page.screenshot({ path: path.join(OUT, name), fullPage: true });
