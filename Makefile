@@ -10,7 +10,8 @@ endif
 # Everything a fresh Debian 12 machine lacks; `make deps` installs what is missing (as root).
 DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev libfcgi-dev libcjson-dev \
   libjwt-dev libssl-dev libcurl4-openssl-dev libboost-test-dev postgresql-15 postgresql-client-15 \
-  pgbouncer lighttpd curl wrk procps strace
+  pgbouncer lighttpd curl wrk procps strace chromium apache2 libapache2-mod-fcgid nginx-light \
+  fcgiwrap spawn-fcgi
 
 .PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages
 
@@ -27,6 +28,7 @@ print-packages:
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v node >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "cgi_request.hpp"
 #include "pgrest/authenticator_check.hpp"
 #include "pgrest/handler.hpp"
+#include "pgrest/snapshot_reload.hpp"
 
 extern char** environ;
 
@@ -86,6 +88,17 @@ Response safe_handle(const Request& req, Context& ctx, size_t length) {
   return res;
 }
 
+// A replaced snapshot that cannot be read is an error the operator must see whatever log-level.
+void log_refresh(const SnapshotRefresh& r, const Context& ctx) {
+  if (r.error) {
+    std::cerr << "pgrest: snapshot not reloaded (the previous one stays in use): " << r.error->message;
+    if (r.error->details) std::cerr << ": " << *r.error->details;
+    std::cerr << std::endl;
+  } else if (r.reloaded && ctx.config.log_level >= LogLevel::info) {
+    std::cerr << "pgrest: snapshot reloaded from " << ctx.config.snapshot << std::endl;
+  }
+}
+
 int serve(const std::optional<std::string>& config_file) {
   Context ctx = make_context(environment(), config_file);
   if (ctx.startup_error) {
@@ -111,6 +124,7 @@ int serve(const std::optional<std::string>& config_file) {
   FCGX_Request request;
   FCGX_InitRequest(&request, 0, 0);
   while (FCGX_Accept_r(&request) >= 0) {
+    log_refresh(refresh_snapshot(ctx, std::chrono::steady_clock::now()), ctx);
     CgiParams params = params_from(request.envp);
     size_t length = content_length(params);
     std::string body;

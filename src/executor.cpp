@@ -125,6 +125,18 @@ static std::optional<int64_t> plan_rows(const PGresult* r) {
 Result<DbResult> Database::run(const Sql& settings, const Sql& main, bool retry_safe,
                                bool authenticated, const Sql* explain, const Sql* pre_request,
                                const Sql* begin, const Guard* guard) {
+  auto start = std::chrono::steady_clock::now();
+  if (!span_.used) span_.start = start;
+  auto result = run_untimed(settings, main, retry_safe, authenticated, explain, pre_request, begin, guard);
+  span_.used = true;
+  span_.end = std::chrono::steady_clock::now();
+  return result;
+}
+
+Result<DbResult> Database::run_untimed(const Sql& settings, const Sql& main, bool retry_safe,
+                                        bool authenticated, const Sql* explain,
+                                        const Sql* pre_request, const Sql* begin,
+                                        const Guard* guard) {
   std::vector<const Sql*> statements;
   if (begin) statements.push_back(begin);
   statements.push_back(&settings);

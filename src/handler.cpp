@@ -133,8 +133,10 @@ Result<Response> handle_root(const Request& req, const ApiRequest& api, const Au
 
 Result<Response> dispatch(const Request& req, Context& ctx) {
   auto auth = authenticate(req, ctx.config, ctx.auth, static_cast<int64_t>(std::time(nullptr)));
+  ctx.timing.jwt_end = RequestTiming::clock::now();
   if (!auth) return auth.take_error();
   auto api = parse_api_request(req, ctx.config);
+  ctx.timing.parse_end = RequestTiming::clock::now();
   if (!api) return api.take_error();
   if (api->action == Action::options) return options_response(*api, *ctx.snapshot);
   if (api->target == Target::root && api->action == Action::read) {
@@ -216,6 +218,9 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     return ctx;
   }
   ctx.auth = std::move(*auth);
+  ctx.config_loaded = true;
+  // Stamped before opening: a replacement racing with the open is seen by the next check.
+  ctx.snapshot_stamp = snapshot_stamp(ctx.config.snapshot);
   auto snapshot = Snapshot::open(ctx.config.snapshot);
   if (!snapshot) {
     ctx.startup_error = snapshot.take_error();
@@ -241,8 +246,19 @@ Response handle(const Request& req, Context& ctx) {
   } else if (auto preflight = cors_preflight(req, ctx.config)) {
     res = std::move(*preflight);
   } else {
+    ctx.timing = RequestTiming{RequestTiming::clock::now(), std::nullopt, std::nullopt};
+    if (ctx.db) ctx.db->reset_span();
     auto r = dispatch(req, ctx);
     res = r ? std::move(*r) : render_error(r.error());
+    if (ctx.config.server_timing_enabled) {
+      std::optional<RequestTiming::clock::time_point> db_start, db_end;
+      if (ctx.db && ctx.db->span().used) {
+        db_start = ctx.db->span().start;
+        db_end = ctx.db->span().end;
+      }
+      std::string timing = server_timing_header(ctx.timing, db_start, db_end, RequestTiming::clock::now());
+      if (!timing.empty()) res.headers.push_back({"Server-Timing", timing});
+    }
   }
   if (!ctx.startup_error) add_cors_headers(req, ctx.config, res);
   // An error answered to HEAD keeps its status and headers but, as any HEAD, no body.

@@ -331,6 +331,14 @@ std::vector<std::string> Snapshot::table_names(std::string_view schema) const {
   return out;
 }
 
+std::optional<SnapshotStamp> snapshot_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return SnapshotStamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                       static_cast<uint64_t>(st.st_size),
+                       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
 Status write_snapshot(const std::string& path, std::string_view introspection_json) {
   json::Ptr doc = json::parse(introspection_json);
   if (!doc || !cJSON_IsObject(doc.get())) {

@@ -6,6 +6,7 @@
 // trouble.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,8 +60,21 @@ class Database {
 
   int round_trips() const { return round_trips_; }  // pipelines sent so far (for tests/bench)
 
+  // When the first run() since reset_span() started and the last one ended (Server-Timing's
+  // "transaction"); `used` is false when no statement was sent.
+  struct Span {
+    bool used = false;
+    std::chrono::steady_clock::time_point start, end;
+  };
+  void reset_span() { span_ = {}; }
+  const Span& span() const { return span_; }
+
  private:
   struct Conn;
+  Result<DbResult> run_untimed(const Sql& settings, const Sql& main, bool retry_safe,
+                                bool authenticated, const Sql* explain, const Sql* pre_request,
+                                const Sql* begin, const Guard* guard);
+  Span span_;
   Status connect();
   std::string uri_;
   int64_t timeout_;

@@ -4,6 +4,7 @@
 // opened connection) and reused by every request a FastCGI worker or warm Lambda serves.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "pgrest/error.hpp"
 #include "pgrest/executor.hpp"
 #include "pgrest/http.hpp"
+#include "pgrest/server_timing.hpp"
 #include "pgrest/jwt_auth.hpp"
 #include "pgrest/snapshot.hpp"
 #include "pgrest/sql_builder.hpp"
@@ -25,6 +27,12 @@ struct Context {
   std::optional<Error> startup_error;  // bad config or snapshot: answered to every request
   AuthState auth;                      // JWT keys, role-claim path, verified-token cache
   std::unique_ptr<Database> db;
+  // For refresh_snapshot (snapshot_reload.hpp): the file's identity when it was opened, when it
+  // was last looked at, and whether the configuration loaded (else there is nothing to reload).
+  std::optional<SnapshotStamp> snapshot_stamp;
+  std::chrono::steady_clock::time_point snapshot_checked{};
+  bool config_loaded = false;
+  RequestTiming timing;  // the current request's phases (Server-Timing)
 };
 
 // Loads config (env + optional file) and the snapshot. Never fails: problems are kept in

@@ -127,6 +127,15 @@ class Snapshot {
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> role_settings_;
 };
 
+// The identity of a snapshot file: `pgrest snapshot` replaces it by rename, which gives a new
+// inode, so a changed stamp means a new file. Nullopt when the file cannot be stat'ed.
+struct SnapshotStamp {
+  uint64_t dev = 0, ino = 0, size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const SnapshotStamp&) const = default;
+};
+std::optional<SnapshotStamp> snapshot_stamp(const std::string& path);
+
 // Writes a snapshot from the introspection document (the JSON text sql/introspect.sql returns).
 Status write_snapshot(const std::string& path, std::string_view introspection_json);
 
