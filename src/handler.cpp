@@ -124,8 +124,18 @@ Result<Response> handle_root(const Request& req, const ApiRequest& api, const Au
     for (auto& t : json::get_strings(allowed.get(), "tables")) scope.tables->insert(t);
     for (auto& f : json::get_strings(allowed.get(), "functions")) scope.functions->insert(f);
   }
+  // Beyond PostgREST: application/openapi+json;version=3.1 asks for OpenAPI 3.1.
+  for (const auto& a : api.accept) {
+    if (a.essence() == "application/openapi+json" && a.params.count("version") &&
+        a.params.at("version").rfind("3", 0) == 0) {
+      scope.v3_1 = true;
+      break;
+    }
+    if (a.essence() == media->media || a.essence() == "*/*") break;
+  }
   Response res;
-  res.headers.push_back({"Content-Type", media->media + "; charset=utf-8"});
+  res.headers.push_back({"Content-Type", media->media + (scope.v3_1 ? "; version=3.1" : "") +
+                                             "; charset=utf-8"});
   res.body = openapi_document(*ctx.snapshot, ctx.config, api.schema,
                               std::string(req.header("host").value_or("")), scope);
   return res;

@@ -110,6 +110,122 @@ cJSON* operation(const std::string& tag, cJSON* parameters, cJSON* resp, const s
   return op;
 }
 
+// "#/definitions/x" → "#/components/schemas/x", "#/parameters/x" → "#/components/parameters/x"
+void rewrite_refs(cJSON* node) {
+  if (cJSON_IsObject(node)) {
+    cJSON* r = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+    if (cJSON_IsString(r)) {
+      std::string v = r->valuestring;
+      if (v.rfind("#/definitions/", 0) == 0) v = "#/components/schemas/" + v.substr(14);
+      else if (v.rfind("#/parameters/body.", 0) == 0) v = "#/components/requestBodies/" + v.substr(18);
+      else if (v.rfind("#/parameters/", 0) == 0) v = "#/components/parameters/" + v.substr(13);
+      cJSON_SetValuestring(r, v.c_str());
+    }
+  }
+  cJSON* child = nullptr;
+  cJSON_ArrayForEach(child, node) rewrite_refs(child);
+}
+
+// A 2.0 parameter object → 3.1: type/format/enum/default move into `schema`.
+void parameter_to_3_1(cJSON* p) {
+  if (cJSON_GetObjectItemCaseSensitive(p, "$ref")) return;
+  cJSON* schema = cJSON_CreateObject();
+  for (const char* key : {"type", "format", "enum", "default"}) {
+    if (cJSON* v = cJSON_DetachItemFromObjectCaseSensitive(p, key)) cJSON_AddItemToObject(schema, key, v);
+  }
+  if (!cJSON_GetObjectItemCaseSensitive(schema, "type")) cJSON_AddStringToObject(schema, "type", "string");
+  cJSON_AddItemToObject(p, "schema", schema);
+}
+
+cJSON* json_content(cJSON* schema) {
+  cJSON* content = cJSON_CreateObject();
+  cJSON* media = cJSON_AddObjectToObject(content, "application/json");
+  cJSON_AddItemToObject(media, "schema", schema);
+  return content;
+}
+
+// Turns the Swagger 2.0 tree into OpenAPI 3.1 in place: components, requestBody, content.
+void to_openapi_3_1(cJSON* d) {
+  std::string scheme = "http", host = "localhost", base = "/";
+  if (cJSON* v = cJSON_GetObjectItemCaseSensitive(d, "host"); cJSON_IsString(v)) host = v->valuestring;
+  if (cJSON* v = cJSON_GetObjectItemCaseSensitive(d, "basePath"); cJSON_IsString(v)) base = v->valuestring;
+  if (cJSON* v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "schemes"), 0); cJSON_IsString(v)) {
+    scheme = v->valuestring;
+  }
+  for (const char* key : {"swagger", "host", "basePath", "schemes", "consumes", "produces"}) {
+    cJSON_DeleteItemFromObjectCaseSensitive(d, key);
+  }
+  cJSON* info = cJSON_DetachItemFromObjectCaseSensitive(d, "info");
+  cJSON* openapi_version = cJSON_CreateString("3.1.0");
+  cJSON_AddItemToObject(d, "openapi", openapi_version);
+  cJSON_AddItemToObject(d, "info", info);
+  cJSON* servers = cJSON_AddArrayToObject(d, "servers");
+  cJSON* server = cJSON_CreateObject();
+  cJSON_AddStringToObject(server, "url", (scheme + "://" + host + (base == "/" ? "" : base)).c_str());
+  cJSON_AddItemToArray(servers, server);
+
+  cJSON* components = cJSON_CreateObject();
+  cJSON_AddItemToObject(components, "schemas", cJSON_DetachItemFromObjectCaseSensitive(d, "definitions"));
+  cJSON* params = cJSON_DetachItemFromObjectCaseSensitive(d, "parameters");
+  cJSON* bodies = cJSON_AddObjectToObject(components, "requestBodies");
+  cJSON* kept = cJSON_AddObjectToObject(components, "parameters");
+  while (params && params->child) {
+    cJSON* p = cJSON_DetachItemViaPointer(params, params->child);
+    std::string name = p->string;
+    if (name.rfind("body.", 0) == 0) {
+      cJSON* body = cJSON_CreateObject();
+      cJSON_AddItemToObject(body, "content", json_content(cJSON_DetachItemFromObjectCaseSensitive(p, "schema")));
+      cJSON_AddItemToObject(bodies, name.substr(5).c_str(), body);
+      cJSON_Delete(p);
+    } else {
+      parameter_to_3_1(p);
+      cJSON_AddItemToObject(kept, name.c_str(), p);
+    }
+  }
+  cJSON_Delete(params);
+  if (cJSON* sec = cJSON_DetachItemFromObjectCaseSensitive(d, "securityDefinitions")) {
+    cJSON_AddItemToObject(components, "securitySchemes", sec);
+  }
+
+  cJSON* path = nullptr;
+  cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(d, "paths")) {
+    cJSON* op = nullptr;
+    cJSON_ArrayForEach(op, path) {
+      cJSON_DeleteItemFromObjectCaseSensitive(op, "produces");
+      cJSON* list = cJSON_GetObjectItemCaseSensitive(op, "parameters");
+      cJSON* out = cJSON_CreateArray();
+      while (list && list->child) {
+        cJSON* p = cJSON_DetachItemViaPointer(list, list->child);
+        cJSON* r = cJSON_GetObjectItemCaseSensitive(p, "$ref");
+        bool body_ref = cJSON_IsString(r) && std::string(r->valuestring).rfind("#/parameters/body.", 0) == 0;
+        cJSON* in = cJSON_GetObjectItemCaseSensitive(p, "in");
+        bool inline_body = cJSON_IsString(in) && std::string(in->valuestring) == "body";
+        if (body_ref) {
+          cJSON_AddItemToObject(op, "requestBody", p);
+        } else if (inline_body) {
+          cJSON* body = cJSON_CreateObject();
+          cJSON_AddBoolToObject(body, "required", true);
+          cJSON_AddItemToObject(body, "content", json_content(cJSON_DetachItemFromObjectCaseSensitive(p, "schema")));
+          cJSON_AddItemToObject(op, "requestBody", body);
+          cJSON_Delete(p);
+        } else {
+          parameter_to_3_1(p);
+          cJSON_AddItemToArray(out, p);
+        }
+      }
+      cJSON_ReplaceItemInObjectCaseSensitive(op, "parameters", out);
+      cJSON* response = nullptr;
+      cJSON_ArrayForEach(response, cJSON_GetObjectItemCaseSensitive(op, "responses")) {
+        if (cJSON* schema = cJSON_DetachItemFromObjectCaseSensitive(response, "schema")) {
+          cJSON_AddItemToObject(response, "content", json_content(schema));
+        }
+      }
+    }
+  }
+  cJSON_AddItemToObject(d, "components", components);
+  rewrite_refs(d);
+}
+
 }  // namespace
 
 std::string openapi_document(const Snapshot& snapshot, const Config& config,
@@ -263,7 +379,9 @@ std::string openapi_document(const Snapshot& snapshot, const Config& config,
       cJSON_AddStringToObject(qp, "format", type.c_str());
       cJSON_AddItemToArray(query_params, qp);
     }
-    cJSON_AddItemToObject(args_schema, "required", required);
+    // Swagger 2.0 (JSON Schema draft 4) forbids an empty `required`.
+    if (cJSON_GetArraySize(required) > 0) cJSON_AddItemToObject(args_schema, "required", required);
+    else cJSON_Delete(required);
     cJSON_AddStringToObject(args_schema, "type", "object");
     cJSON* body = param("args", "body", nullptr, nullptr, true);
     cJSON_AddItemToObject(body, "schema", args_schema);
@@ -296,6 +414,7 @@ std::string openapi_document(const Snapshot& snapshot, const Config& config,
   cJSON_AddStringToObject(ext, "description", "PostgREST Documentation");
   cJSON_AddStringToObject(ext, "url", "https://postgrest.org/en/v13/references/api.html");
 
+  if (scope.v3_1) to_openapi_3_1(d);
   char* text = cJSON_PrintUnformatted(d);
   std::string out = text ? text : "{}";
   cJSON_free(text);

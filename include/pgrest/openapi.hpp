@@ -15,6 +15,7 @@ namespace pgrest {
 struct OpenApiScope {
   std::optional<std::set<std::string>> tables;     // nullopt: every table in the schema
   std::optional<std::set<std::string>> functions;  // nullopt: every function in the schema
+  bool v3_1 = false;  // beyond PostgREST: OpenAPI 3.1 (Accept: application/openapi+json;version=3.1)
 };
 
 // `host`: the Host the client used (overridden by openapi-server-proxy-uri).

@@ -24,7 +24,7 @@ trap 'rm -f "$tap"' EXIT
 PGRST_RAW_MEDIA_TYPES=text/html PGRST_JWT_SECRET=your-256-bit-secret-your-256-bit-secret \
 PGRST_DB_ANON_ROLE=web_anon \
   "$ROOT/tests/harness.sh" run --schemas todo --fixtures "$ROOT/sql/demo" -- \
-  node --test --test-reporter=tap "$HERE/todo.test.mjs" </dev/null | tee "$tap"
+  node --test --test-reporter=tap "$HERE/todo.test.mjs" "$HERE/openapi.test.mjs" </dev/null | tee "$tap"
 rc=${PIPESTATUS[0]}
 passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$tap" | tail -n 1)
 failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$tap" | tail -n 1)
