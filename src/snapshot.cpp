@@ -310,6 +310,11 @@ Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::strin
   return t;
 }
 
+std::optional<std::string_view> Snapshot::raw_table(std::string_view schema,
+                                                    std::string_view name) const {
+  return find(table_key(schema, name));
+}
+
 std::optional<std::string_view> Snapshot::functions(std::string_view schema,
                                                     std::string_view name) const {
   return find(function_key(schema, name));

@@ -102,6 +102,8 @@ class Snapshot {
   const SnapshotMeta& meta() const { return meta_; }
   // Nullopt when absent; an Error when the entry exists but cannot be read.
   Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
+  // Raw JSON of a table entry (for comparing snapshots).
+  std::optional<std::string_view> raw_table(std::string_view schema, std::string_view name) const;
   // Raw JSON of a function group (overloads), for the RPC planner.
   std::optional<std::string_view> functions(std::string_view schema, std::string_view name) const;
   // Whether `name` is in pg_timezone_names (for Prefer: timezone=).

@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(check_detects_a_stale_snapshot) {
   sql_exec("drop table test.added_later");
   BOOST_TEST(rc == 1, out);
   BOOST_TEST(out.find("stale") != std::string::npos, out);
+  BOOST_TEST(out.find("tables added: test.added_later") != std::string::npos, out);
   BOOST_TEST(run({env("PGREST_BIN"), "snapshot", "--check"}, {}, out) == 0, out);
 }
 
