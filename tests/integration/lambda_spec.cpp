@@ -374,4 +374,38 @@ BOOST_AUTO_TEST_CASE(snapshot_defaults_to_the_task_root) {
   BOOST_TEST(json_norm(r.body()) == R"([{"id":5}])", r.posted);
 }
 
+BOOST_AUTO_TEST_CASE(package_runs_in_an_empty_chroot) {
+  // `make lambda-package`'s zip, unpacked where Lambda unpacks it, in a root that holds nothing
+  // else (plus /tmp): proves that bootstrap needs no library or file from the host.
+  std::string zip = std::string(PGREST_BUILD_ROOT) + "/pgrest-lambda.zip";
+  BOOST_REQUIRE_MESSAGE(access(zip.c_str(), R_OK) == 0, zip << " is missing: run make lambda-package");
+  std::string root = env("PGREST_TEST_DIR") + "/chroot";
+  std::string out;
+  BOOST_REQUIRE(run({"/bin/mkdir", "-p", root + "/var/task", root + "/tmp"}, {}, out) == 0);
+  BOOST_REQUIRE_MESSAGE(run({"/usr/bin/unzip", "-q", "-o", zip, "-d", root + "/var/task"}, {}, out) == 0, out);
+  BOOST_REQUIRE(run({"/bin/cp", env("PGRST_SNAPSHOT"), root + "/var/task/pgrest.snapshot"}, {}, out) == 0);
+  BOOST_REQUIRE(run({"/bin/sh", "-c", "find '" + root + "' -maxdepth 2 | sort"}, {}, out) == 0);
+  BOOST_TEST(out == root + "\n" + root + "/tmp\n" + root + "/var\n" + root + "/var/task\n", out);
+
+  RuntimeApi api;
+  BOOST_REQUIRE(api.start());
+  // PgBouncer over TCP (the harness's unix socket directory is outside the root).
+  std::string uri = std::regex_replace(env("PGREST_TEST_BOUNCER"), std::regex("host=\\S+"), "host=127.0.0.1");
+  std::vector<std::string> lambda_env = {
+      "AWS_LAMBDA_RUNTIME_API=" + api.address(), "LAMBDA_TASK_ROOT=/var/task",
+      "LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+      "PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin", "TZ=:UTC", "PGRST_DB_URI=" + uri,
+      "PGRST_DB_SCHEMAS=" + env("PGRST_DB_SCHEMAS"), "PGRST_DB_ANON_ROLE=" + env("PGRST_DB_ANON_ROLE"),
+      "PGRST_JWT_SECRET=" + env("PGRST_JWT_SECRET")};
+  Child boot = Child::spawn({"/var/task/bootstrap"}, lambda_env, false, root, "/var/task");
+  auto r = invoke(api, v2_event("GET", "/items", "select=id,name&id=gt.3&order=id"));
+  BOOST_TEST(r.status() == 200, r.posted);
+  BOOST_TEST(json_norm(r.body()) == R"([{"id":4,"name":"dates"},{"id":5,"name":"eggplant"}])");
+  auto auth = invoke(api, v1_event("GET", "/secrets", {},
+                                   {{"Authorization", "Bearer " + make_token(R"({"role":"web_user"})")}}));
+  BOOST_TEST(auth.status() == 200, auth.posted);
+  BOOST_TEST(json_norm(auth.body()) == R"([{"id":1,"secret":"hunter2"}])");
+  BOOST_TEST(!boot.wait_exit(0).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
