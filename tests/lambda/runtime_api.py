@@ -19,6 +19,8 @@ The test drives it on /test/...:
 import argparse
 import json
 import queue
+import select
+import socket
 import sys
 import threading
 import time
@@ -44,9 +46,19 @@ STATE = State()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
 
     def log_message(self, fmt, *args):  # quiet
         pass
+
+    def client_gone(self):
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -70,7 +82,19 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.next_calls += 1
                 if STATE.first_next_ns is None:
                     STATE.first_next_ns = time.monotonic_ns()
-            rid, event, trace = STATE.events.get()
+            # A runtime killed while waiting must not swallow the next event: hand events only to
+            # a caller whose connection is still open.
+            while True:
+                try:
+                    rid, event, trace = STATE.events.get(timeout=0.05)
+                except queue.Empty:
+                    if self.client_gone():
+                        return
+                    continue
+                if self.client_gone():
+                    STATE.events.put((rid, event, trace))
+                    return
+                break
             deadline = int(time.time() * 1000) + 30000
             self.reply(200, event, {
                 "Content-Type": "application/json",
