@@ -138,7 +138,10 @@ std::vector<std::string> environment() {
   bool snapshot = false;
   for (char** e = environ; e && *e; ++e) {
     env.emplace_back(*e);
-    if (env.back().rfind("PGRST_SNAPSHOT=", 0) == 0) snapshot = true;
+    // A config file may name the snapshot itself; the environment would override it.
+    if (env.back().rfind("PGRST_SNAPSHOT=", 0) == 0 || env.back().rfind("PGRST_CONFIG=", 0) == 0) {
+      snapshot = true;
+    }
   }
   // The deployment package is unpacked in LAMBDA_TASK_ROOT: look for the snapshot there by default.
   const char* root = std::getenv("LAMBDA_TASK_ROOT");
