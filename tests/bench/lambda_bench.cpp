@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lambda_driver.hpp"
+#include "lambda_event.hpp"
 #include "pgrest/api_request.hpp"
 #include "pgrest/handler.hpp"
 #include "pgrest/jwt_auth.hpp"
@@ -67,24 +68,47 @@ struct Latency {
   double median_ms = 0, p99_ms = 0;
 };
 
-Latency invoke_latency(RuntimeApi& api, int n) {
-  for (int i = 0; i < 20; ++i) api.invoke(event_for(1 + i % 1000));  // warm: connection, caches
-  std::vector<double> samples;
+// Invocation round trips through each Runtime API (one runtime behind each), interleaved so that
+// load from other processes hits every candidate alike.
+std::vector<Latency> invoke_latency(const std::vector<RuntimeApi*>& apis, int n) {
+  for (auto* api : apis) {
+    for (int i = 0; i < 20; ++i) api->invoke(event_for(1 + i % 1000));  // warm: connection, caches
+  }
+  std::vector<std::vector<double>> samples(apis.size());
   for (int i = 0; i < n; ++i) {
-    auto t0 = Clock::now();
-    Reply r = api.invoke(event_for(1 + (i * 7919) % 10000));
-    samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (r.status != 200) {
-      std::fprintf(stderr, "lambda_bench: invocation failed: %ld %s\n", r.status, r.body.c_str());
-      return {};
+    for (size_t k = 0; k < apis.size(); ++k) {
+      auto t0 = Clock::now();
+      Reply r = apis[k]->invoke(event_for(1 + (i * 7919) % 10000));
+      samples[k].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (r.status != 200) {
+        std::fprintf(stderr, "lambda_bench: invocation failed: %ld %s\n", r.status, r.body.c_str());
+        return std::vector<Latency>(apis.size());
+      }
     }
   }
-  return {median(samples), percentile(samples, 0.99)};
+  std::vector<Latency> out;
+  for (auto& s : samples) out.push_back({median(s), percentile(s, 0.99)});
+  return out;
+}
+
+// parse_event + render_response on the bench's event and a typical reply, in process.
+double translate_us(int n) {
+  pgrest::Response res;
+  res.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"Content-Range", "0-0/*"}};
+  res.body = R"([{"id":42,"name":"item 42","price":4.2}])";
+  auto t0 = Clock::now();
+  size_t sink = 0;
+  for (int i = 0; i < n; ++i) {
+    auto ev = pgrest::lambda::parse_event(event_for(i));
+    if (ev) sink += pgrest::lambda::render_response(res, *ev).size();
+  }
+  double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / n;
+  return sink > 0 ? us : -1;
 }
 
 // The database part alone: the statements handle() sends for the same request, through
-// pgrest::Database on the same PgBouncer, one pipeline each.
-Latency database_latency(int n) {
+// pgrest::Database on the same PgBouncer, one pipeline each. `whole`: time handle() instead.
+Latency database_latency(int n, bool whole = false) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
   pgrest::Context ctx = pgrest::make_context(env, std::nullopt);
@@ -99,6 +123,14 @@ Latency database_latency(int n) {
     req.path = "/items";
     req.query = "id=eq." + std::to_string(1 + ((i + 20) * 7919) % 10000);
     req.headers = {{"accept", "application/json"}};
+    if (whole) {
+      auto t0 = Clock::now();
+      pgrest::Response res = pgrest::handle(req, ctx);
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      if (res.status != 200) return {};
+      if (i >= 0) samples.push_back(ms);
+      continue;
+    }
     auto auth = pgrest::authenticate(req, ctx.config);
     auto api = pgrest::parse_api_request(req, ctx.config);
     if (!auth || !api) return {};
@@ -166,20 +198,22 @@ int main() {
   }
 
   std::printf("per invocation: GET /items?id=eq.N, %d sequential invocations through the local Runtime API\n", n);
-  Latency noop, boot, pkg, db;
-  {
-    Child c = Child::spawn({build + "/noop_runtime"}, env);
-    noop = invoke_latency(api, n);
-  }
-  {
-    Child c = Child::spawn({build + "/bootstrap"}, env);
-    boot = invoke_latency(api, n);
-  }
+  RuntimeApi api_noop, api_boot, api_pkg;
+  if (!api_noop.start() || !api_boot.start() || !api_pkg.start()) return 1;
+  Child noop_c = Child::spawn({build + "/noop_runtime"}, environment_with({"AWS_LAMBDA_RUNTIME_API=" + api_noop.address()}));
+  Child boot_c = Child::spawn({build + "/bootstrap"}, environment_with({"AWS_LAMBDA_RUNTIME_API=" + api_boot.address()}));
+  std::vector<RuntimeApi*> apis = {&api_noop, &api_boot};
+  Child pkg_c;
   if (packaged) {
-    Child c = Child::spawn({"/var/task/bootstrap"}, chroot_env, false, root, "/var/task");
-    pkg = invoke_latency(api, n);
+    std::vector<std::string> e = chroot_env;
+    e[0] = "AWS_LAMBDA_RUNTIME_API=" + api_pkg.address();
+    pkg_c = Child::spawn({"/var/task/bootstrap"}, e, false, root, "/var/task");
+    apis.push_back(&api_pkg);
   }
+  std::vector<Latency> lat = invoke_latency(apis, n);
+  Latency noop = lat[0], boot = lat[1], pkg = packaged ? lat[2] : Latency{}, db;
   db = database_latency(n);
+  Latency core = database_latency(n, true);
   std::printf("  no-op runtime loop                                  p50 %6.3f ms  p99 %6.3f ms\n", noop.median_ms, noop.p99_ms);
   std::printf("  bootstrap (host libraries)                          p50 %6.3f ms  p99 %6.3f ms  (%.2fx the no-op loop)\n",
               boot.median_ms, boot.p99_ms, boot.median_ms / noop.median_ms);
@@ -188,8 +222,13 @@ int main() {
                 pkg.median_ms, pkg.p99_ms);
   }
   std::printf("  database pipeline alone (same statements)           p50 %6.3f ms  p99 %6.3f ms\n", db.median_ms, db.p99_ms);
-  std::printf("  pgrest overhead beyond the database: %.3f ms per invocation (bootstrap - no-op - database)\n",
-              boot.median_ms - noop.median_ms - db.median_ms);
+  std::printf("  handle() in-process, database included              p50 %6.3f ms  p99 %6.3f ms\n", core.median_ms, core.p99_ms);
+  double tr = translate_us(20000);
+  std::printf("  event translation in-process (parse + render)       %6.1f us\n", tr);
+  std::printf("  pgrest's own work per invocation beyond the database: %.3f ms (handle() - database + translation);\n"
+              "  the runtime round trip costs %.3f ms more than the no-op loop's (%.2fx)\n",
+              core.median_ms - db.median_ms + tr / 1000, boot.median_ms - noop.median_ms,
+              boot.median_ms / noop.median_ms);
   std::system(("rm -rf '" + root + "'").c_str());
   return 0;
 }

@@ -377,6 +377,11 @@ BOOST_AUTO_TEST_CASE(snapshot_defaults_to_the_task_root) {
 BOOST_AUTO_TEST_CASE(package_runs_in_an_empty_chroot) {
   // `make lambda-package`'s zip, unpacked where Lambda unpacks it, in a root that holds nothing
   // else (plus /tmp): proves that bootstrap needs no library or file from the host.
+  if (PGREST_SANITIZED) {
+    // ASan/UBSan runtimes need /proc, which the empty root does not have: the plain build checks it.
+    BOOST_TEST_MESSAGE("sanitizer build: the chroot check runs in the plain build only");
+    return;
+  }
   std::string zip = std::string(PGREST_BUILD_ROOT) + "/pgrest-lambda.zip";
   BOOST_REQUIRE_MESSAGE(access(zip.c_str(), R_OK) == 0, zip << " is missing: run make lambda-package");
   std::string root = env("PGREST_TEST_DIR") + "/chroot";
