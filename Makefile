@@ -53,7 +53,7 @@ demo-stop:
 serve: build
 	tests/harness.sh serve
 
-bench: deps build
+bench: deps build lambda-package
 	tests/bench/run.sh
 
 clean:
