@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 #include <curl/curl.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -151,14 +152,21 @@ std::vector<std::string> environment() {
   return env;
 }
 
+// The core never throws on purpose; this is the last line against a bug or bad_alloc.
 Response safe_handle(const Request& req, Context& ctx) {
+  Response res;
   try {
-    return handle(req, ctx);
+    res = handle(req, ctx);
   } catch (const std::exception& ex) {
-    return render_error(errors::config(std::string("internal error: ") + ex.what()));
+    res = render_error(errors::config(std::string("internal error: ") + ex.what()));
   } catch (...) {
-    return render_error(errors::config("internal error"));
+    res = render_error(errors::config("internal error"));
   }
+  // Lambda sends stderr to CloudWatch Logs: the same access line as the CGI front end.
+  if (ctx.config.log_level >= LogLevel::info) {
+    std::fprintf(stderr, "%s\n", access_log_line(req, res).c_str());
+  }
+  return res;
 }
 
 // init/error types in Lambda's recommended Category.Reason form.
