@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <regex>
 #include <string>
@@ -131,7 +132,7 @@ Latency database_latency(int n, bool whole = false) {
       if (i >= 0) samples.push_back(ms);
       continue;
     }
-    auto auth = pgrest::authenticate(req, ctx.config);
+    auto auth = pgrest::authenticate(req, ctx.config, ctx.auth, static_cast<int64_t>(std::time(nullptr)));
     auto api = pgrest::parse_api_request(req, ctx.config);
     if (!auth || !api) return {};
     auto plan = pgrest::plan_read(*api, *ctx.snapshot, ctx.config);
