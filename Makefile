@@ -9,11 +9,11 @@ endif
 
 # Everything a fresh Debian 12 machine lacks; `make deps` installs what is missing (as root).
 DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev libfcgi-dev libcjson-dev \
-  libjwt-dev libssl-dev libcurl4-openssl-dev libboost-test-dev postgresql-15 postgresql-client-15 \
-  pgbouncer lighttpd curl wrk procps strace chromium apache2 libapache2-mod-fcgid nginx-light \
-  fcgiwrap spawn-fcgi
+  libjwt-dev libssl-dev libcurl4-openssl-dev zip unzip libboost-test-dev postgresql-15 \
+  postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
+  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi
 
-.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages
+.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages lambda-package
 
 all: build
 
@@ -36,8 +36,14 @@ deps:
 
 # Unit tests, then integration tests against a real PostgreSQL + PgBouncer + lighttpd stack that
 # the harness starts in a temporary directory and always stops. Last line: "N passed, N failed".
-test: deps build
+test: deps build lambda-package
 	BUILD=$(BUILD) tests/run_all.sh
+
+# The AWS Lambda deployment zip ($(BUILD)/pgrest-lambda.zip): bootstrap, its loader and libraries,
+# and the snapshot named by LAMBDA_SNAPSHOT (or PGRST_SNAPSHOT) if that file exists.
+LAMBDA_SNAPSHOT ?= $(PGRST_SNAPSHOT)
+lambda-package: build
+	lambda/package.sh $(BUILD) $(BUILD)/pgrest-lambda.zip $(wildcard $(LAMBDA_SNAPSHOT))
 
 demo: deps build
 	tests/harness.sh demo
@@ -49,7 +55,7 @@ demo-stop:
 serve: build
 	tests/harness.sh serve
 
-bench: deps build
+bench: deps build lambda-package
 	tests/bench/run.sh
 
 clean:

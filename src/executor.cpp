@@ -1,5 +1,7 @@
 #include "pgrest/executor.hpp"
 
+#include <poll.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -87,6 +89,16 @@ std::optional<std::string> guard_report(const PGresult* r, const Guard& guard) {
   return report;
 }
 
+// A kept connection that PgBouncer closed while we were idle (restart, client_idle_timeout) has
+// its EOF or a FATAL message waiting: detect that before sending, so that any request, a write
+// too, goes out on a new connection instead of failing. Costs one poll() with no wait.
+bool idle_connection_usable(PGconn* c) {
+  if (PQstatus(c) != CONNECTION_OK) return false;
+  pollfd p{PQsocket(c), POLLIN, 0};
+  int n = poll(&p, 1, 0);
+  return n == 0;  // nothing may arrive on an idle connection between our transactions
+}
+
 }  // namespace
 
 Database::Database(std::string db_uri, int64_t connect_timeout_seconds)
@@ -160,6 +172,7 @@ Result<DbResult> Database::run_untimed(const Sql& settings, const Sql& main, boo
   }
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
+    if (conn_ && !idle_connection_usable(conn_->pg.get())) conn_.reset();
     if (!conn_ || PQstatus(conn_->pg.get()) != CONNECTION_OK) {
       if (auto s = connect(); !s) return s.take_error();
       fresh = true;

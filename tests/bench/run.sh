@@ -38,3 +38,7 @@ for _ in $(seq "$N"); do
 done
 end=$(date +%s%N)
 awk -v n="$N" -v ns=$((end - start)) 'BEGIN { printf "CGI through lighttpd: %d sequential requests, %.2f ms per request, %.0f req/s\n", n, ns / n / 1e6, n / (ns / 1e9) }'
+
+echo
+echo "== AWS Lambda runtime (bootstrap vs a no-op runtime loop, local Runtime API; BENCH_LAMBDA_INVOCATIONS)"
+"$BUILD_DIR/lambda_bench"
