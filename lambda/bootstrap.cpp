@@ -3,8 +3,11 @@
 // the Runtime API loop: invocation/next → handle() → invocation/{id}/response, or
 // invocation/{id}/error for an event that is not an HTTP event; init/error when start-up fails.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -153,6 +156,8 @@ std::vector<std::string> environment() {
 }
 
 // The core never throws on purpose; this is the last line against a bug or bad_alloc.
+constexpr long long kReplyMarginMs = 300;  // time kept to post the reply before the deadline
+
 Response safe_handle(const Request& req, Context& ctx) {
   Response res;
   try {
@@ -220,6 +225,14 @@ int main() {
     if (!event) {
       report_error(api, base + "error", "Runtime.UnsupportedEvent", event.error().message);
       continue;
+    }
+    // What is left of Lambda's deadline, less a margin to post the reply, bounds the statement.
+    ctx.statement_timeout_ms.reset();
+    if (auto deadline = header(next, "lambda-runtime-deadline-ms")) {
+      long long at = std::strtoll(deadline->c_str(), nullptr, 10);
+      long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+      if (at > 0) ctx.statement_timeout_ms = std::max(1LL, at - now - kReplyMarginMs);
     }
     std::string reply = lambda::render_response(safe_handle(event->request, ctx), *event);
     HttpReply posted = api.post(base + "response", reply, {});

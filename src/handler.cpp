@@ -211,6 +211,9 @@ Settings request_settings_for(const Request& req, const Context& ctx, const std:
     // PostgREST turns this one into BEGIN's isolation level, never a setting.
     if (kv.first != "default_transaction_isolation") s.role_settings.push_back(kv);
   }
+  if (ctx.statement_timeout_ms) {
+    s.role_settings.emplace_back("statement_timeout", std::to_string(*ctx.statement_timeout_ms) + "ms");
+  }
   return s;
 }
 

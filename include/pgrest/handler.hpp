@@ -33,6 +33,8 @@ struct Context {
   std::chrono::steady_clock::time_point snapshot_checked{};
   bool config_loaded = false;
   RequestTiming timing;  // the current request's phases (Server-Timing)
+  // Set by a front end with a hard deadline (Lambda) before each request: statement_timeout.
+  std::optional<int64_t> statement_timeout_ms;
 };
 
 // Loads config (env + optional file) and the snapshot. Never fails: problems are kept in

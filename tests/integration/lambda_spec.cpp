@@ -1,3 +1,4 @@
+#include <chrono>
 // The Lambda front end end to end: `bootstrap` runs as a child process against the local Runtime API
 // (tests/lambda/runtime_api.py), with the harness's PostgreSQL + PgBouncer behind it.
 #include <cjson/cJSON.h>
@@ -116,9 +117,9 @@ struct Invocation {
   }
 };
 
-Invocation invoke(const RuntimeApi& api, const std::string& event) {
+Invocation invoke(const RuntimeApi& api, const std::string& event, int deadline_ms = 30000) {
   Invocation inv;
-  lambdatest::Reply r = api.invoke(event);
+  lambdatest::Reply r = api.invoke(event, 15, deadline_ms);
   inv.http = static_cast<int>(r.status);
   pgrest::json::Ptr outer = pgrest::json::parse(r.body);
   inv.kind = pgrest::json::get_string(outer.get(), "kind").value_or("");
@@ -214,6 +215,21 @@ BOOST_AUTO_TEST_CASE(error_responses_are_postgrest_errors) {
   BOOST_TEST(anon.status() == 401);
   BOOST_TEST(anon.header("www-authenticate").value_or("") == "Bearer");
   BOOST_TEST(json_norm(anon.body()).find(R"("code":"42501")") != std::string::npos, anon.body());
+}
+
+// Lambda-Runtime-Deadline-Ms bounds the statement: the remaining time (less a margin to send the
+// reply) becomes statement_timeout, so a slow query is cancelled before Lambda kills the function.
+BOOST_AUTO_TEST_CASE(the_invocation_deadline_bounds_the_statement) {
+  Runtime rt;
+  auto start = std::chrono::steady_clock::now();
+  auto slow = invoke(rt.api, v2_event("GET", "/rpc/lambda_sleep", "seconds=4"), 1500);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(slow.kind == "response");
+  BOOST_TEST(slow.status() == 500, slow.posted);
+  BOOST_TEST(json_norm(slow.body()).find(R"("code":"57014")") != std::string::npos, slow.body());
+  BOOST_TEST(secs < 3.0);
+  auto quick = invoke(rt.api, v2_event("GET", "/rpc/lambda_sleep", "seconds=0"), 1500);
+  BOOST_TEST(quick.status() == 200, quick.posted);  // the connection is still usable
 }
 
 BOOST_AUTO_TEST_CASE(jwt_authenticated_request) {

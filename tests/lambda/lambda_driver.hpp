@@ -176,8 +176,10 @@ class RuntimeApi {
   std::string url(const std::string& path) const { return "http://" + address() + path; }
 
   // Queues `event`, waits for the runtime's answer: {"kind","error_type","body"} (HTTP 200), or 504.
-  Reply invoke(const std::string& event, int timeout_s = 15) const {
-    return curl_call("POST", url("/test/invoke?timeout=" + std::to_string(timeout_s)), event);
+  Reply invoke(const std::string& event, int timeout_s = 15, int deadline_ms = 30000) const {
+    return curl_call("POST", url("/test/invoke?timeout=" + std::to_string(timeout_s) +
+                                 "&deadline_ms=" + std::to_string(deadline_ms)),
+                     event);
   }
   Reply init_error(int timeout_s = 10) const {
     return curl_call("GET", url("/test/init_error?timeout=" + std::to_string(timeout_s)));

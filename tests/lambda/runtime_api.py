@@ -9,7 +9,9 @@ The runtime under test (bootstrap) talks to /2018-06-01/runtime/... exactly as o
   POST invocation/{id}/error        202; recorded with Lambda-Runtime-Function-Error-Type
   POST init/error                   202; recorded
 The test drives it on /test/...:
-  POST /test/invoke?timeout=S       queues the body as an event, waits for the runtime's answer and
+  POST /test/invoke?timeout=S[&deadline_ms=N]
+                                    queues the body as an event (Lambda-Runtime-Deadline-Ms N ms
+                                    ahead, default 30 s), waits for the runtime's answer and
                                     returns {"kind": "response"|"error", "error_type", "body"}
                                     (504 when none came in time)
   GET  /test/init_error?timeout=S   the init/error report as {"error_type","body"} (504 if none)
@@ -86,16 +88,16 @@ class Handler(BaseHTTPRequestHandler):
             # a caller whose connection is still open.
             while True:
                 try:
-                    rid, event, trace = STATE.events.get(timeout=0.05)
+                    rid, event, trace, budget_ms = STATE.events.get(timeout=0.05)
                 except queue.Empty:
                     if self.client_gone():
                         return
                     continue
                 if self.client_gone():
-                    STATE.events.put((rid, event, trace))
+                    STATE.events.put((rid, event, trace, budget_ms))
                     return
                 break
-            deadline = int(time.time() * 1000) + 30000
+            deadline = int(time.time() * 1000) + budget_ms
             self.reply(200, event, {
                 "Content-Type": "application/json",
                 "Lambda-Runtime-Aws-Request-Id": rid,
@@ -144,12 +146,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(202, {"status": "OK"})
         elif url.path == "/test/invoke":
             timeout = float(q.get("timeout", ["10"])[0])
+            budget_ms = int(q.get("deadline_ms", ["30000"])[0])
             rid = str(uuid.uuid4())
             trace = "Root=1-%08x-%s;Parent=%s;Sampled=0" % (int(time.time()), uuid.uuid4().hex[:24],
                                                            uuid.uuid4().hex[:16])
             with STATE.lock:
                 STATE.results[rid] = None
-            STATE.events.put((rid, data, trace))
+            STATE.events.put((rid, data, trace, budget_ms))
             with STATE.lock:
                 STATE.lock.wait_for(lambda: STATE.results[rid] is not None, timeout)
                 result = STATE.results.pop(rid)
