@@ -35,7 +35,7 @@ before(async () => {
   });
   context = await browser.newContext({ viewport: { width: 720, height: 560 } });
   page = await context.newPage();
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(30000);  // generous: CI machines are shared and slow at times
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
