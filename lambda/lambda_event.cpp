@@ -7,6 +7,7 @@
 #include <map>
 
 #include "json.hpp"
+#include "pgrest/base64.hpp"
 
 namespace pgrest::lambda {
 namespace {
@@ -17,6 +18,12 @@ Error bad_event(std::string message) {
   e.code = "PGRSTLAMBDA";
   e.message = std::move(message);
   return e;
+}
+
+Result<std::string> decode_body(std::string_view text) {
+  auto out = base64_decode(text);
+  if (!out) return bad_event("the event's body is marked isBase64Encoded but is not base64");
+  return *out;
 }
 
 const cJSON* member(const cJSON* obj, const char* key) {
@@ -118,7 +125,7 @@ Status read_body(const cJSON* event, Request& req) {
     req.body = body->valuestring;
     return Ok{};
   }
-  auto decoded = base64_decode(body->valuestring);
+  auto decoded = decode_body(body->valuestring);
   if (!decoded) return decoded.take_error();
   req.body = std::move(*decoded);
   return Ok{};
@@ -215,55 +222,6 @@ std::vector<std::pair<std::string, std::vector<std::string>>> group_headers(cons
 
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
-  }
-  if (i < bytes.size()) {
-    uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-Result<std::string> base64_decode(std::string_view text) {
-  std::array<int, 256> table{};
-  table.fill(-1);
-  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(alphabet[i])] = i;
-  table['-'] = 62;  // the URL-safe alphabet too
-  table['_'] = 63;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : text) {
-    if (ch == '=' || ch == '\n' || ch == '\r') continue;
-    int v = table[static_cast<unsigned char>(ch)];
-    if (v < 0) return bad_event("the event's body is marked isBase64Encoded but is not base64");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
 
 bool is_text(std::string_view content_type, std::string_view body) {
   std::string ct = to_lower(content_type.substr(0, content_type.find(';')));

@@ -41,8 +41,6 @@ Result<Event> parse_event(std::string_view json);
 std::string render_response(const Response& response, const Event& event);
 
 // Helpers, exposed for tests.
-std::string base64_encode(std::string_view bytes);
-Result<std::string> base64_decode(std::string_view text);
 bool is_text(std::string_view content_type, std::string_view body);  // send as a JSON string?
 
 }  // namespace pgrest::lambda

@@ -1,7 +1,7 @@
 #include "pgrest/call_handler.hpp"
 
-#include <openssl/evp.h>
 
+#include "pgrest/base64.hpp"
 #include "pgrest/plan_call.hpp"
 #include "pgrest/response_builder.hpp"
 #include "pgrest/sql_builder.hpp"
@@ -9,24 +9,6 @@
 
 namespace pgrest {
 namespace {
-
-// bytea results travel as base64 (encode() wraps lines at 76 characters).
-std::string from_base64(const std::string& in) {
-  std::string clean;
-  for (char c : in) {
-    if (c != '\n' && c != '\r') clean.push_back(c);
-  }
-  std::string out(clean.size() / 4 * 3 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') ++pad;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
 
 std::string call_content_type(const Offer& media) {
   if (media.output != Output::text_raw) return content_type(media);
@@ -58,7 +40,7 @@ Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, cons
       bool binary = (r.media.output == Output::handler && r.media.binary) ||
                     ((r.media.output == Output::handler || r.media.output == Output::text_raw) &&
                      r.media.handler_name.empty() && plan.fn.return_type == "bytea");
-      res.body = binary ? from_base64(*db.body) : *db.body;
+      res.body = binary ? base64_decode(*db.body).value_or("") : *db.body;
     }
   }
   if (!prefs.empty()) res.headers.push_back({"Preference-Applied", prefs});

@@ -13,42 +13,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "pgrest/base64.hpp"
 #include "json.hpp"
 
 namespace pgrest {
 namespace {
 
-// ---- base64 ---------------------------------------------------------------------------------
-
-int b64_value(char c, bool url_only) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  if (!url_only && c == '+') return 62;
-  if (!url_only && c == '/') return 63;
-  return -1;
-}
-
-std::optional<std::string> b64_decode(std::string_view in, bool url_only) {
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = b64_value(c, url_only);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
 
 // ---- OpenSSL RAII -----------------------------------------------------------------------------
 
@@ -276,31 +246,13 @@ Error crypto_failed() { return errors::jwt_decode("JWT cryptographic operation f
 
 }  // namespace
 
-std::optional<std::string> base64url_decode(std::string_view in) { return b64_decode(in, true); }
-
-std::optional<std::string> base64_decode_lenient(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  return b64_decode(in, false);
+std::optional<std::string> base64url_decode(std::string_view in) {
+  return base64_decode(in, /*url_only=*/true);
 }
 
-std::string base64url_encode(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
+std::optional<std::string> base64_decode_lenient(std::string_view in) { return base64_decode(in); }
+
+std::string base64url_encode(std::string_view in) { return base64_encode(in, /*url=*/true); }
 
 Result<JwtKeySet> load_jwt_keys(std::string_view secret, bool is_base64) {
   std::string text(secret);

@@ -1,30 +1,11 @@
 #include "pgrest/response_builder.hpp"
 
-#include <openssl/evp.h>
-
 #include <charconv>
 
 #include "json.hpp"
+#include "pgrest/base64.hpp"
 
 namespace pgrest {
-namespace {
-std::string base64_decode(const std::string& in) {
-  std::string clean;
-  for (char c : in) {
-    if (c != '\n' && c != '\r') clean.push_back(c);  // encode() wraps lines at 76 characters
-  }
-  std::string out(clean.size() / 4 * 3 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') ++pad;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
-}  // namespace
 
 std::string content_type(const Offer& media) {
   switch (media.output) {
@@ -126,7 +107,7 @@ Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, cons
   std::string prefs = preference_applied(api.prefs, applied);
   if (!prefs.empty()) res.headers.push_back({"Preference-Applied", prefs});
   if (!api.head && db.body) {
-    res.body = plan.media.output == Output::handler && plan.media.binary ? base64_decode(*db.body)
+    res.body = plan.media.output == Output::handler && plan.media.binary ? base64_decode(*db.body).value_or("")
                                                                           : *db.body;
   }
   return res;
