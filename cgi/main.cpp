@@ -66,25 +66,16 @@ bool too_large(size_t length, const Context& ctx) {
   return length > limit;
 }
 
-// The core never throws on purpose; this is the last line against a bug or bad_alloc.
+// An oversized body is refused before it is read; everything else goes to the core.
 Response safe_handle(const Request& req, Context& ctx, size_t length) {
   Response res;
-  try {
-    if (too_large(length, ctx)) {
-      res = render_error(errors::body_too_large(length, ctx.config.server_max_body_size));
-      res.set_header("Content-Length", std::to_string(res.body.size()));
-    } else {
-      res = handle(req, ctx);
-    }
-  } catch (const std::exception& ex) {
-    res = render_error(errors::config(std::string("internal error: ") + ex.what()));
-  } catch (...) {
-    res = render_error(errors::config("internal error"));
+  if (too_large(length, ctx)) {
+    res = render_error(errors::body_too_large(length, ctx.config.server_max_body_size));
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+  } else {
+    res = handle_guarded(req, ctx);
   }
-  // The web server puts a CGI/FastCGI program's stderr in its error log.
-  if (ctx.config.log_level >= LogLevel::info) {
-    std::fprintf(stderr, "%s\n", access_log_line(req, res).c_str());
-  }
+  log_request(ctx, req, res);
   return res;
 }
 

@@ -155,22 +155,11 @@ std::vector<std::string> environment() {
   return env;
 }
 
-// The core never throws on purpose; this is the last line against a bug or bad_alloc.
 constexpr long long kReplyMarginMs = 300;  // time kept to post the reply before the deadline
 
 Response safe_handle(const Request& req, Context& ctx) {
-  Response res;
-  try {
-    res = handle(req, ctx);
-  } catch (const std::exception& ex) {
-    res = render_error(errors::config(std::string("internal error: ") + ex.what()));
-  } catch (...) {
-    res = render_error(errors::config("internal error"));
-  }
-  // Lambda sends stderr to CloudWatch Logs: the same access line as the CGI front end.
-  if (ctx.config.log_level >= LogLevel::info) {
-    std::fprintf(stderr, "%s\n", access_log_line(req, res).c_str());
-  }
+  Response res = handle_guarded(req, ctx);
+  log_request(ctx, req, res);  // Lambda sends stderr to CloudWatch Logs
   return res;
 }
 

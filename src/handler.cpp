@@ -251,6 +251,22 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
   return ctx;
 }
 
+Response handle_guarded(const Request& req, Context& ctx) {
+  try {
+    return handle(req, ctx);
+  } catch (const std::exception& ex) {
+    return render_error(errors::config(std::string("internal error: ") + ex.what()));
+  } catch (...) {
+    return render_error(errors::config("internal error"));
+  }
+}
+
+void log_request(const Context& ctx, const Request& req, const Response& res) {
+  if (ctx.config.log_level >= LogLevel::info) {
+    std::fprintf(stderr, "%s\n", access_log_line(req, res).c_str());
+  }
+}
+
 Response handle(const Request& req, Context& ctx) {
   bool head = req.method == "HEAD";
   Response res;

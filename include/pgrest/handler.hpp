@@ -45,6 +45,14 @@ Response handle(const Request& request, Context& context);
 
 Response render_error(const Error& error);
 
+// handle() behind the front ends' last line of defence: the core throws nothing on purpose, so an
+// exception (a bug, bad_alloc) becomes a 500 instead of killing a FastCGI worker or a Lambda.
+Response handle_guarded(const Request& request, Context& context);
+
+// At log-level info, the request's access-log line on stderr (the web server's error log, or
+// CloudWatch for Lambda).
+void log_request(const Context& context, const Request& request, const Response& response);
+
 // A request's settings: its facts (request_settings) plus the impersonated role's own settings
 // from the snapshot, applied before the role switch. Every handler builds its settings statement
 // from this, so that ALTER ROLE ... SET reaches every kind of request.
