@@ -8,7 +8,7 @@ MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debugoptimiz
 endif
 
 # Everything a fresh Debian 12 machine lacks; `make deps` installs what is missing (as root).
-DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev libfcgi-dev libcjson-dev \
+DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev postgresql-server-dev-15 libfcgi-dev libcjson-dev \
   libjwt-dev libssl-dev libcurl4-openssl-dev zip unzip libboost-test-dev postgresql-15 \
   postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
   libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi
@@ -56,7 +56,8 @@ serve: build
 	tests/harness.sh serve
 
 bench: deps build lambda-package
-	tests/bench/run.sh
+	ninja -C $(BUILD) pgrest_dynamic $$(grep -q cgi_floor_lean $(BUILD)/build.ninja && echo cgi_floor_lean)
+	BUILD=$(BUILD) tests/bench/run.sh
 
 clean:
 	rm -rf build build-san

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "pg.hpp"
 
@@ -109,10 +110,19 @@ Database::~Database() = default;
 Status Database::connect() {
   // Our defaults first; anything in db-uri overrides them (expand_dbname).
   std::string timeout = std::to_string(timeout_ < 2 ? 2 : timeout_);
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "pgrest", uri_.c_str(), nullptr};
+  // gssencmode=prefer (libpq's default) loads Kerberos and probes for credentials on every TCP
+  // connect, which a CGI process pays each time; PgBouncer refuses GSS encryption anyway.
+  // PGGSSENCMODE or gssencmode in db-uri still choose otherwise.
+  std::vector<const char*> keys = {"connect_timeout", "fallback_application_name"};
+  std::vector<const char*> values = {timeout.c_str(), "pgrest"};
+  if (std::getenv("PGGSSENCMODE") == nullptr) {
+    keys.push_back("gssencmode");
+    values.push_back("disable");
+  }
+  keys.insert(keys.end(), {"dbname", nullptr});
+  values.insert(values.end(), {uri_.c_str(), nullptr});
   auto conn = std::make_unique<Conn>();
-  conn->pg.reset(PQconnectdbParams(keys, values, 1));
+  conn->pg.reset(PQconnectdbParams(keys.data(), values.data(), 1));
   if (PQstatus(conn->pg.get()) != CONNECTION_OK) {
     std::string msg = conn->pg ? PQerrorMessage(conn->pg.get()) : "out of memory";
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();

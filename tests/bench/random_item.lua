@@ -1,5 +1,6 @@
--- wrk: GET /items?id=eq.<random id> (ids 1..10000)
+-- wrk: GET $BENCH_PATH with "{id}" replaced by a random id in 1..10000 (default /items?id=eq.{id}).
 math.randomseed(os.time())
+local path = os.getenv("BENCH_PATH") or "/items?id=eq.{id}"
 request = function()
-  return wrk.format("GET", "/items?id=eq." .. math.random(1, 10000))
+  return wrk.format("GET", (path:gsub("{id}", tostring(math.random(1, 10000)))))
 end
