@@ -21,12 +21,7 @@ Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, cons
                                bool tx_overridable) {
   const ReadPlan& r = plan.read;
   Response res;
-  Applied applied;
-  applied.count = true;
-  applied.handling = true;
-  applied.timezone = r.timezone.has_value();
-  applied.tx = tx_overridable;
-  std::string prefs = preference_applied(api.prefs, applied);
+  std::string prefs = read_preference_applied(api, r, tx_overridable);
   if (plan.shape == CallShape::none) {
     res.status = 204;
   } else {

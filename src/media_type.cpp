@@ -6,17 +6,11 @@
 namespace pgrest {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   while (true) {
     size_t p = s.find(sep);
-    out.push_back(trim(s.substr(0, p)));
+    out.push_back(trim_spaces(s.substr(0, p)));
     if (p == std::string_view::npos) break;
     s = s.substr(p + 1);
   }
@@ -45,8 +39,8 @@ MediaType parse_media_type(std::string_view text) {
   for (size_t i = 1; i < parts.size(); ++i) {
     size_t eq = parts[i].find('=');
     if (eq == std::string_view::npos) continue;
-    std::string key = to_lower(trim(parts[i].substr(0, eq)));
-    std::string value(trim(parts[i].substr(eq + 1)));
+    std::string key = to_lower(trim_spaces(parts[i].substr(0, eq)));
+    std::string value(trim_spaces(parts[i].substr(eq + 1)));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
@@ -61,7 +55,7 @@ MediaType parse_media_type(std::string_view text) {
 
 std::vector<MediaType> parse_accept(std::string_view accept) {
   std::vector<MediaType> out;
-  if (trim(accept).empty()) accept = "*/*";
+  if (trim_spaces(accept).empty()) accept = "*/*";
   for (auto item : split(accept, ',')) {
     if (item.empty()) continue;
     out.push_back(parse_media_type(item));

@@ -2,14 +2,10 @@
 
 #include <charconv>
 
+#include "pgrest/http.hpp"
+
 namespace pgrest {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool set_once(std::optional<std::string>& slot, std::string_view value,
               std::initializer_list<std::string_view> allowed) {
@@ -25,7 +21,7 @@ bool set_once(std::optional<std::string>& slot, std::string_view value,
 bool apply(Preferences& p, std::string_view pref) {
   size_t eq = pref.find('=');
   if (eq == std::string_view::npos) return false;
-  std::string_view key = trim(pref.substr(0, eq)), value = trim(pref.substr(eq + 1));
+  std::string_view key = trim_spaces(pref.substr(0, eq)), value = trim_spaces(pref.substr(eq + 1));
   if (key == "resolution") return set_once(p.resolution, value, {"merge-duplicates", "ignore-duplicates"});
   if (key == "missing") return set_once(p.missing, value, {"default", "null"});
   if (key == "return") return set_once(p.return_, value, {"minimal", "headers-only", "representation"});
@@ -54,7 +50,7 @@ Preferences parse_preferences(const std::vector<std::string_view>& prefer_header
   for (std::string_view header : prefer_headers) {
     while (!header.empty()) {
       size_t comma = header.find(',');
-      std::string_view item = trim(header.substr(0, comma));
+      std::string_view item = trim_spaces(header.substr(0, comma));
       header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
       if (item.empty()) continue;
       if (!apply(p, item)) p.invalid.emplace_back(item);

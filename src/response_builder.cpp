@@ -29,6 +29,16 @@ std::string content_type(const Offer& media) {
 }
 
 // response.status / response.headers set by SQL override what we built (success responses only).
+std::string read_preference_applied(const ApiRequest& api, const ReadPlan& plan,
+                                    bool tx_overridable) {
+  Applied applied;
+  applied.count = true;
+  applied.handling = true;
+  applied.timezone = plan.timezone.has_value();
+  applied.tx = tx_overridable;
+  return preference_applied(api.prefs, applied);
+}
+
 Result<int> page_status(const ReadPlan& plan, const DbResult& db) {
   bool singular = plan.media.output == Output::object || plan.media.output == Output::object_stripped;
   if (singular && db.page_total != 1) return errors::singular(db.page_total);
@@ -99,12 +109,7 @@ Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, cons
   std::string location = api.raw_path;
   if (!api.params.canonical.empty()) location += "?" + api.params.canonical;
   res.headers.push_back({"Content-Location", location});
-  Applied applied;
-  applied.count = true;
-  applied.handling = true;
-  applied.timezone = plan.timezone.has_value();
-  applied.tx = tx_overridable;
-  std::string prefs = preference_applied(api.prefs, applied);
+  std::string prefs = read_preference_applied(api, plan, tx_overridable);
   if (!prefs.empty()) res.headers.push_back({"Preference-Applied", prefs});
   if (!api.head && db.body) {
     res.body = plan.media.output == Output::handler && plan.media.binary ? base64_decode(*db.body).value_or("")

@@ -44,6 +44,7 @@ std::string_view reason_phrase(int status);
 std::string access_log_line(const Request& request, const Response& response);
 
 std::string to_lower(std::string_view s);
+std::string_view trim_spaces(std::string_view s);  // leading and trailing spaces and tabs
 bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace pgrest
