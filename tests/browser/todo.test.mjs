@@ -90,6 +90,8 @@ test('logging in with the token keeps it in localStorage', async () => {
   await page.click('#login-button');
   await page.waitForFunction(() => document.querySelector('#who').textContent === 'logged in as todo_user');
   assert.equal(await page.evaluate(() => localStorage.getItem('pgrest-todo.jwt')), TOKEN);
+  // The page sets #who before it replaces the previous message: wait for the new one.
+  await page.waitForFunction(() => document.querySelector('#message').textContent.startsWith('Logged in'));
   assert.equal(await message().textContent(), 'Logged in as todo_user.');
   // RLS: todo_user sees only its own tasks, and has none yet.
   await page.waitForSelector('#empty:not([hidden])');
