@@ -127,6 +127,10 @@ int serve(const std::optional<std::string>& config_file) {
     std::string out = cgi_response(
         safe_handle(request_from_cgi(params, std::move(body), false), ctx, length));
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
+    // libfcgi's default close half-shuts the socket and waits for the web server to close its
+    // end, so the worker idles a scheduler round trip per request. That lingering only protects
+    // unread input from a reset; when the whole body was read there is none, so close at once.
+    if (body.size() == length) FCGX_Detach(&request);
     FCGX_Finish_r(&request);
   }
   return 0;

@@ -60,8 +60,6 @@ struct Resolver {
   }
 };
 
-bool is_star(const SelectField& f) { return f.field.name == "*" && !f.aggregate; }
-
 // Resolves `items` (a select list) for `node`, recursing into embeds. `depth` bounds nesting.
 Status build_node(ReadNode& node, const std::vector<SelectItem>& items, const Snapshot& snapshot,
                   const Config& config, int& counter, int depth) {
@@ -182,8 +180,8 @@ Status place_params(ReadPlan& plan, const QueryParams& params, const Snapshot& s
   return Ok{};
 }
 
-std::vector<Offer> read_offers() {
-  return {{Output::json, "application/json"},
+const std::vector<Offer>& read_offers() {
+  static const std::vector<Offer> offers{{Output::json, "application/json"},
           {Output::object, "application/vnd.pgrst.object+json"},
           {Output::object, "application/vnd.pgrst.object"},
           {Output::object_stripped, "application/vnd.pgrst.object+json;nulls=stripped"},
@@ -191,6 +189,7 @@ std::vector<Offer> read_offers() {
           {Output::json, "application/vnd.pgrst.array+json"},
           {Output::json, "application/vnd.pgrst.array"},
           {Output::csv, "text/csv"}};
+  return offers;
 }
 
 }  // namespace
@@ -261,18 +260,22 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
     }
   }
   // Built-ins first (so */* stays JSON), a handler replacing the built-in of its type.
-  std::vector<Offer> offers = read_offers();
-  for (const auto& h : handlers) {
-    auto it = std::find_if(offers.begin(), offers.end(),
-                           [&](const Offer& x) { return x.media == h.media; });
-    if (it != offers.end()) *it = h; else offers.push_back(h);
+  std::vector<Offer> offers;
+  if (!handlers.empty() || config.db_plan_enabled) {
+    offers = read_offers();
+    for (const auto& h : handlers) {
+      auto it = std::find_if(offers.begin(), offers.end(),
+                             [&](const Offer& x) { return x.media == h.media; });
+      if (it != offers.end()) *it = h; else offers.push_back(h);
+    }
   }
   if (config.db_plan_enabled) {
     offers.push_back({Output::plan_text, "application/vnd.pgrst.plan"});
     offers.push_back({Output::plan_text, "application/vnd.pgrst.plan+text"});
     offers.push_back({Output::plan_json, "application/vnd.pgrst.plan+json"});
   }
-  auto media = catch_all ? Result<Offer>(handlers[0]) : negotiate(req.accept, offers);
+  auto media = catch_all ? Result<Offer>(handlers[0])
+                         : negotiate(req.accept, offers.empty() ? read_offers() : offers);
   if (!media) return media.take_error();
   plan.media = *media;
   if (media->output == Output::plan_text || media->output == Output::plan_json) {

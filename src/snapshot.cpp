@@ -239,6 +239,7 @@ Snapshot& Snapshot::operator=(Snapshot&& o) noexcept {
     index_offset_ = o.index_offset_;
     meta_ = std::move(o.meta_);
     role_settings_ = std::move(o.role_settings_);
+    tables_ = std::move(o.tables_);
   }
   return *this;
 }
@@ -302,11 +303,14 @@ std::vector<std::string_view> Snapshot::keys_with_prefix(std::string_view prefix
 }
 
 Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::string_view name) const {
-  auto v = find(table_key(schema, name));
+  std::string key = table_key(schema, name);
+  if (auto hit = tables_.find(key); hit != tables_.end()) return std::optional<Table>(hit->second);
+  auto v = find(key);
   if (!v) return std::optional<Table>();
   auto t = read_table(*v);
   if (!t) return errors::schema_cache("the snapshot entry for '" + std::string(schema) + "." +
                                       std::string(name) + "' is corrupt; run `pgrest snapshot` again");
+  tables_.emplace(std::move(key), *t);
   return t;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "pgrest/error.hpp"
@@ -100,7 +101,9 @@ class Snapshot {
   ~Snapshot();
 
   const SnapshotMeta& meta() const { return meta_; }
-  // Nullopt when absent; an Error when the entry exists but cannot be read.
+  // Nullopt when absent; an Error when the entry exists but cannot be read. A table is parsed
+  // once per Snapshot and copied from then on (a FastCGI worker or warm Lambda serves many
+  // requests from one snapshot).
   Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
   // Raw JSON of a table entry (for comparing snapshots).
   std::optional<std::string_view> raw_table(std::string_view schema, std::string_view name) const;
@@ -127,6 +130,9 @@ class Snapshot {
   SnapshotMeta meta_;
   // Sorted by role name (the introspection orders them); few roles, read from the parsed meta.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> role_settings_;
+  // Only tables that exist are cached, so the cache is bounded by the snapshot's size whatever
+  // names requests make up.
+  mutable std::unordered_map<std::string, Table> tables_;
 };
 
 // The identity of a snapshot file: `pgrest snapshot` replaces it by rename, which gives a new

@@ -13,6 +13,7 @@ int main(void) {
   FCGX_InitRequest(&request, 0, 0);
   while (FCGX_Accept_r(&request) >= 0) {
     FCGX_PutStr(reply, (int)strlen(reply), request.out);
+    FCGX_Detach(&request); /* close at once, as pgrest does when it read the whole body */
     FCGX_Finish_r(&request);
   }
   return 0;

@@ -70,6 +70,32 @@ BOOST_AUTO_TEST_CASE(round_trip) {
   BOOST_TEST(!s->functions("api", "sub").has_value());
 }
 
+// A worker parses a table once and hands out copies: what one request's planner writes into its
+// copy (computed fields, embed references) must not reach the next request.
+BOOST_AUTO_TEST_CASE(cached_tables_are_copies) {
+  TempFile f;
+  BOOST_REQUIRE(write_snapshot(f.path, kDoc).ok());
+  auto s = Snapshot::open(f.path);
+  BOOST_REQUIRE(s.ok());
+  auto first = s->table("api", "items");
+  BOOST_REQUIRE(first.ok() && first->has_value());
+  Table mine = **first;
+  mine.computed.push_back("full_name");
+  mine.embed_refs.emplace_back("users", "x");
+  mine.columns.clear();
+  auto second = s->table("api", "items");
+  BOOST_REQUIRE(second.ok() && second->has_value());
+  BOOST_TEST((*second)->computed.empty());
+  BOOST_TEST((*second)->embed_refs.empty());
+  BOOST_TEST((*second)->columns.size() == 3u);
+  BOOST_TEST((*second)->fks.size() == 1u);
+  // Unknown names are not cached (nothing for made-up names to fill) and stay unknown.
+  for (int i = 0; i < 3; ++i) BOOST_TEST(!s->table("api", "nope")->has_value());
+  // A moved snapshot keeps serving the same tables.
+  Snapshot moved = std::move(*s);
+  BOOST_TEST((*moved.table("api", "items"))->columns.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_files_are_errors_not_crashes) {
   TempFile f;
   BOOST_REQUIRE(write_snapshot(f.path, kDoc).ok());
