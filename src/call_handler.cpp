@@ -6,6 +6,7 @@
 #include "pgrest/response_builder.hpp"
 #include "pgrest/sql_builder.hpp"
 #include "pgrest/sql_call.hpp"
+#include "pgrest/write_guard.hpp"
 
 namespace pgrest {
 namespace {
@@ -21,7 +22,7 @@ Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, cons
                                bool tx_overridable) {
   const ReadPlan& r = plan.read;
   Response res;
-  std::string prefs = read_preference_applied(api, r, tx_overridable);
+  std::string prefs = read_preference_applied(api, r, tx_overridable, plan.max_affected_applied);
   if (plan.shape == CallShape::none) {
     res.status = 204;
   } else {
@@ -57,10 +58,15 @@ Result<Response> handle_call(const Request& req, const ApiRequest& api, const Au
   std::optional<Sql> begin = build_isolation(*plan);
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
+  Guard guard = build_guard(plan->guard, new_guard_nonce());
   auto db = ctx.db->run(settings, main, /*retry_safe=*/plan->read_only, auth.authenticated,
                         explain ? &*explain : nullptr, pre ? &*pre : nullptr,
-                        begin ? &*begin : nullptr);
+                        begin ? &*begin : nullptr,
+                        guard.statements.empty() ? nullptr : &guard);
   if (!db) return db.take_error();
+  if (db->guard) {
+    if (auto e = guard_error(*db->guard)) return *e;
+  }
   const ReadPlan& r = plan->read;
   if (r.count == ReadPlan::Count::planned) {
     db->total = db->planned_total;

@@ -1,7 +1,6 @@
 #include "pgrest/handler.hpp"
 
 #include <cstdio>
-#include <random>
 #include <ctime>
 
 #include "json.hpp"
@@ -53,15 +52,6 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   return res;
 }
 
-// A per-request secret that only our guard statement can put into an error message.
-std::string make_nonce() {
-  std::random_device rd;
-  uint64_t v = (uint64_t{rd()} << 32) ^ rd();
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 Result<Response> handle_write(const Request& req, const ApiRequest& api, const Auth& auth,
                               Context& ctx) {
   std::optional<Payload> payload;
@@ -75,7 +65,7 @@ Result<Response> handle_write(const Request& req, const ApiRequest& api, const A
   Settings s = request_settings_for(req, ctx, api.schema, auth, /*read_only=*/false);
   s.timezone = plan->read.timezone;
   Sql settings = build_settings(s);
-  WriteStatements w = build_mutate(*plan, make_nonce());
+  WriteStatements w = build_mutate(*plan, new_guard_nonce());
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
   // Never retried: a write that may have reached the server is not sent twice.

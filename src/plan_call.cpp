@@ -395,6 +395,22 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
 
   // GET/HEAD always read-only; POST too for STABLE/IMMUTABLE functions.
   plan.read_only = !post || f.volatility != 'v';
+  // A read-only call has nothing to undo: its singular check is the response's own (PGRST116
+  // without a guard) and a rollback changes nothing. max-affected counts the rows returned.
+  const Preferences& p = api.prefs;
+  if (p.strict() && p.max_affected) {
+    plan.guard.max_affected = p.max_affected;
+    plan.max_affected_applied = true;
+  }
+  if (!plan.read_only) {
+    plan.guard.singular = read.media.output == Output::object ||
+                          read.media.output == Output::object_stripped;
+    bool tx_override = config.db_tx_end == TxEnd::commit_allow_override ||
+                       config.db_tx_end == TxEnd::rollback_allow_override;
+    plan.guard.rollback = config.db_tx_end == TxEnd::rollback ||
+                          config.db_tx_end == TxEnd::rollback_allow_override;
+    if (tx_override && p.tx) plan.guard.rollback = *p.tx == "rollback";
+  }
   for (const auto& setting : f.config) {
     size_t eq = setting.find('=');
     if (eq == std::string::npos) continue;

@@ -30,8 +30,9 @@ std::string content_type(const Offer& media) {
 
 // response.status / response.headers set by SQL override what we built (success responses only).
 std::string read_preference_applied(const ApiRequest& api, const ReadPlan& plan,
-                                    bool tx_overridable) {
+                                    bool tx_overridable, bool max_affected) {
   Applied applied;
+  applied.max_affected = max_affected;
   applied.count = true;
   applied.handling = true;
   applied.timezone = plan.timezone.has_value();

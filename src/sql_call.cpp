@@ -136,8 +136,9 @@ Sql build_call(const CallPlan& plan) {
   append_body_expr(sql, plan);
   sql.raw(
       " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
-      " nullif(current_setting('response.status', true), '') AS response_status"
-      " FROM (SELECT * FROM pgrst_source) _pgrst_t");
+      " nullif(current_setting('response.status', true), '') AS response_status");
+  if (plan.guard.any()) sql.raw(kAffectedColumn);
+  sql.raw(" FROM (SELECT * FROM pgrst_source) _pgrst_t");
   return sql;
 }
 

@@ -166,12 +166,6 @@ void append_delete(Sql& sql, const MutatePlan& plan, const std::string& q) {
   append_returning(sql, plan, q);
 }
 
-// A guard arm: `WHEN cond THEN ('pgrst-guard:' || nonce || ':kind:' || rows)::int`.
-void guard_arm(Sql& sql, const std::string& nonce_ph, const std::string& cond, const char* kind) {
-  sql.raw(" WHEN ").raw(cond).raw(" THEN ('pgrst-guard:' || ").raw(nonce_ph).raw(" || ':");
-  sql.raw(kind).raw(":' || a)::int");
-}
-
 }  // namespace
 
 WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
@@ -222,29 +216,14 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
   else sql.raw("NULL::bigint");
   sql.raw(" AS inserted");
 
-  bool put = plan.action == Action::upsert;
-  bool guarded = put || plan.singular || plan.max_affected || plan.rollback;
-  if (guarded) sql.raw(", set_config('pgrst.affected', pg_catalog.count(_pgrst_t)::text, true)");
+  GuardChecks checks;
+  checks.put = plan.action == Action::upsert;
+  checks.singular = plan.singular;
+  checks.max_affected = plan.max_affected;
+  checks.rollback = plan.rollback;
+  if (checks.any()) sql.raw(kAffectedColumn);
   sql.raw(" FROM (SELECT * FROM pgrst_source) _pgrst_t");
-  if (!guarded) return out;
-
-  out.guard.nonce = nonce;
-  if (plan.rollback) {
-    // Deferred constraints still report their violations before the dry run is undone.
-    out.guard.statements.push_back(Sql{"SET CONSTRAINTS ALL IMMEDIATE", {}});
-  }
-  Sql g;
-  std::string n = g.placeholder(nonce);
-  g.raw("SELECT CASE");
-  if (put) guard_arm(g, n, "a <> 1", "put");
-  if (plan.singular) guard_arm(g, n, "a <> 1", "singular");
-  if (plan.max_affected) {
-    std::string limit = g.placeholder(std::to_string(*plan.max_affected));
-    guard_arm(g, n, "a > " + limit + "::bigint", "max");
-  }
-  if (plan.rollback) guard_arm(g, n, "true", "rollback");
-  g.raw(" END FROM (SELECT current_setting('pgrst.affected')::bigint AS a) pgrst_guard");
-  out.guard.statements.push_back(std::move(g));
+  out.guard = build_guard(checks, nonce);
   return out;
 }
 

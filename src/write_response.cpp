@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 #include "pgrest/response_builder.hpp"
+#include "pgrest/write_guard.hpp"
 
 namespace pgrest {
 namespace {
@@ -25,14 +26,6 @@ std::string query_encode(std::string_view s) {
   return out;
 }
 
-Error guard_error(const std::string& report) {
-  size_t colon = report.find(':');
-  std::string kind = report.substr(0, colon);
-  long long rows = colon == std::string::npos ? 0 : std::atoll(report.c_str() + colon + 1);
-  if (kind == "put") return errors::put_mismatch();
-  if (kind == "singular") return errors::singular(rows);
-  return errors::max_affected(rows);
-}
 
 }  // namespace
 
@@ -50,7 +43,9 @@ std::string location_header(const Table& t, std::string_view pk_values_json) {
 }
 
 Result<Response> write_response(const MutatePlan& plan, const DbResult& db) {
-  if (db.guard && db.guard->rfind("rollback", 0) != 0) return guard_error(*db.guard);
+  if (db.guard) {
+    if (auto e = guard_error(*db.guard)) return *e;
+  }
   Response res;
   int64_t n = db.page_total;
   std::optional<int64_t> total;

@@ -31,7 +31,7 @@ struct DbResult {
                                          // transaction was rolled back, the rest is the main result
 };
 
-// Statements sent after the main one in the same pipeline (writes only). One of them raising an
+// Statements sent after the main one in the same pipeline (writes and volatile RPC calls). One of them raising an
 // error whose message contains "pgrst-guard:<nonce>:" rolls the transaction back and is reported
 // in DbResult::guard instead of as an error.
 struct Guard {

@@ -15,6 +15,7 @@
 #include "pgrest/config.hpp"
 #include "pgrest/plan.hpp"
 #include "pgrest/snapshot.hpp"
+#include "pgrest/write_guard.hpp"
 
 namespace pgrest {
 
@@ -62,6 +63,10 @@ struct CallPlan {
   bool read_only = true;
   std::vector<std::pair<std::string, std::string>> settings;  // hoisted function settings
   std::optional<std::string> isolation;  // SQL keywords, e.g. "SERIALIZABLE"
+  // What must undo a volatile call's writes: a singular response that is not one row,
+  // Prefer: max-affected (with handling=strict), tx=rollback / db-tx-end.
+  GuardChecks guard;
+  bool max_affected_applied = false;  // for Preference-Applied
 };
 
 Result<CallPlan> plan_call(const Request& request, const ApiRequest& api, const Snapshot& snapshot,

@@ -18,9 +18,10 @@ std::string content_type(const Offer& media);
 Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db,
                                bool tx_overridable);
 
-// Preference-Applied for a read (tables and RPC results): count, tx, handling, timezone.
+// Preference-Applied for a read (tables and RPC results): count, tx, handling, timezone, and
+// max-affected when an RPC call honoured it.
 std::string read_preference_applied(const ApiRequest& api, const ReadPlan& plan,
-                                    bool tx_overridable);
+                                    bool tx_overridable, bool max_affected = false);
 
 // 200/206 for a page of rows, or 406 PGRST116 (singular media, ≠ 1 row) / 416 PGRST103.
 Result<int> page_status(const ReadPlan& plan, const DbResult& db);

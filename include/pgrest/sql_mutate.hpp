@@ -11,6 +11,7 @@
 #include "pgrest/executor.hpp"
 #include "pgrest/plan_mutate.hpp"
 #include "pgrest/sql.hpp"
+#include "pgrest/write_guard.hpp"
 
 namespace pgrest {
 

@@ -393,3 +393,75 @@ BOOST_AUTO_TEST_CASE(pre_request_rejects_by_header_and_sets_headers) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Checks that must undo what a volatile function wrote run as a guard in the same pipeline, as for
+// table writes: the call happens, the check trips, the transaction rolls back.
+BOOST_AUTO_TEST_SUITE(rpc_guards)
+
+namespace {
+std::string log_count() { return sql_value("select count(*) from test.rpc_log").value_or("?"); }
+HttpResponse add_logs(const std::string& frontend, const std::string& msgs,
+                      std::vector<std::pair<std::string, std::string>> headers) {
+  headers.emplace_back("Content-Type", "application/json");
+  return http("POST", base_url(frontend), "/rpc/add_logs", headers,
+              R"({"msgs": )" + msgs + "}");
+}
+}  // namespace
+
+BOOST_DATA_TEST_CASE(singular_response_of_a_volatile_call_rolls_back, bdata::make(kFrontends), frontend) {
+  const std::string fe = frontend;
+  std::string before = log_count();
+  auto two = add_logs(fe, R"(["s1", "s2"])", {{"Accept", "application/vnd.pgrst.object+json"}});
+  CHECK_ERROR(two, 406, "PGRST116");
+  BOOST_TEST(log_count() == before);
+  auto one = add_logs(fe, R"([")" + fe + R"(-s3"])", {{"Accept", "application/vnd.pgrst.object+json"}});
+  BOOST_TEST(one.status == 200, one.body);
+  BOOST_TEST(json_norm(one.body).find(R"("msg":")" + fe + R"(-s3")") != std::string::npos, one.body);
+  BOOST_TEST(sql_value("select count(*) from test.rpc_log where msg = '" + fe + "-s3'").value_or("") == "1");
+}
+
+BOOST_DATA_TEST_CASE(max_affected_counts_the_rows_a_call_returns, bdata::make(kFrontends), frontend) {
+  const std::string fe = frontend;
+  std::string before = log_count();
+  auto over = add_logs(fe, R"(["m1", "m2", "m3"])", {{"Prefer", "handling=strict, max-affected=2"}});
+  CHECK_ERROR(over, 400, "PGRST124");
+  BOOST_TEST(log_count() == before);
+  auto within = add_logs(fe, R"([")" + fe + R"(-m4", ")" + fe + R"(-m5"])", {{"Prefer", "handling=strict, max-affected=2"}});
+  BOOST_TEST(within.status == 200, within.body);
+  BOOST_TEST(within.header("preference-applied").value_or("") == "handling=strict, max-affected=2");
+  BOOST_TEST(sql_value("select count(*) from test.rpc_log where msg like '" + fe + "-m_'").value_or("") == "2");
+  // Without handling=strict the preference is ignored, as for PATCH/DELETE.
+  auto lenient = add_logs(fe, R"([")" + fe + R"(-m6", ")" + fe + R"(-m7", ")" + fe + R"(-m8"])", {{"Prefer", "max-affected=2"}});
+  BOOST_TEST(lenient.status == 200, lenient.body);
+  BOOST_TEST(!lenient.has_header("preference-applied"));
+  BOOST_TEST(sql_value("select count(*) from test.rpc_log where msg like '" + fe + "-m_'").value_or("") == "5");
+  // A read-only call is counted the same way.
+  auto read = http("GET", base_url(fe), "/rpc/series?n=3", {{"Prefer", "handling=strict, max-affected=2"}}, "");
+  CHECK_ERROR(read, 400, "PGRST124");
+  auto read_ok = http("GET", base_url(fe), "/rpc/series?n=2", {{"Prefer", "handling=strict, max-affected=2"}}, "");
+  BOOST_TEST(read_ok.status == 200);
+  BOOST_TEST(read_ok.body == "[1, 2]");
+}
+
+BOOST_AUTO_TEST_CASE(tx_rollback_undoes_a_call_and_answers_as_if_committed) {
+  std::string before = log_count();
+  auto dry = cgi("POST", "/rpc/add_logs", {"PGRST_DB_TX_END=commit-allow-override"},
+                 {{"Content-Type", "application/json"}, {"Prefer", "tx=rollback"}},
+                 R"({"msgs": ["dry1", "dry2"]})");
+  BOOST_TEST(dry.status == 200, dry.body);
+  BOOST_TEST(json_norm(dry.body).find(R"("msg":"dry2")") != std::string::npos, dry.body);
+  BOOST_TEST(dry.header("preference-applied").value_or("") == "tx=rollback");
+  BOOST_TEST(log_count() == before);
+  // db-tx-end=rollback undoes every call; with the default (commit) tx=rollback is ignored.
+  auto always = cgi("POST", "/rpc/add_log", {"PGRST_DB_TX_END=rollback"},
+                    {{"Content-Type", "application/json"}}, R"({"msg": "dry3"})");
+  BOOST_TEST(always.status == 200, always.body);
+  BOOST_TEST(log_count() == before);
+  auto ignored = cgi("POST", "/rpc/add_log", {}, {{"Content-Type", "application/json"}, {"Prefer", "tx=rollback"}},
+                     R"({"msg": "kept"})");
+  BOOST_TEST(ignored.status == 200, ignored.body);
+  BOOST_TEST(!ignored.has_header("preference-applied"));
+  BOOST_TEST(sql_value("select count(*) from test.rpc_log where msg = 'kept'").value_or("") == "1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
