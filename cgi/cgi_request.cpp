@@ -1,5 +1,8 @@
 #include "cgi_request.hpp"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace pgrest {
 namespace {
 
@@ -19,6 +22,23 @@ std::string header_name(std::string_view http_name) {
 }
 
 }  // namespace
+
+CgiParams params_from(char** envp) {
+  CgiParams params;
+  for (char** e = envp; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq == nullptr) continue;
+    params.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+  }
+  return params;
+}
+
+size_t content_length(const CgiParams& params) {
+  for (const auto& [k, v] : params) {
+    if (k == "CONTENT_LENGTH") return std::strtoull(v.c_str(), nullptr, 10);
+  }
+  return 0;
+}
 
 Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi) {
   Request req;

@@ -2,6 +2,7 @@
 // so it is unit-tested directly.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,12 @@
 namespace pgrest {
 
 using CgiParams = std::vector<std::pair<std::string, std::string>>;
+
+// NAME=VALUE strings (environ, or a FastCGI request's envp) → params; entries without '=' skipped.
+CgiParams params_from(char** envp);
+
+// CONTENT_LENGTH as a number (0 when absent; strtoull's reading of anything else).
+size_t content_length(const CgiParams& params);
 
 // `is_cgi`: the program itself is the script (cgi-bin), so SCRIPT_NAME always prefixes the path;
 // under FastCGI it does only when the server also set PATH_INFO.

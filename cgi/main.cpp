@@ -42,23 +42,6 @@ std::vector<std::string> environment() {
   return env;
 }
 
-CgiParams params_from(char** envp) {
-  CgiParams params;
-  for (char** e = envp; e && *e; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq == nullptr) continue;
-    params.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
-  }
-  return params;
-}
-
-size_t content_length(const CgiParams& params) {
-  for (const auto& [k, v] : params) {
-    if (k == "CONTENT_LENGTH") return std::strtoull(v.c_str(), nullptr, 10);
-  }
-  return 0;
-}
-
 // A body over server-max-body-size is refused unread (the limit is also what keeps a hostile
 // Content-Length from allocating memory). The FastCGI limit of int bytes per read caps it too.
 bool too_large(size_t length, const Context& ctx) {
