@@ -11,9 +11,9 @@ endif
 DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev postgresql-server-dev-15 libfcgi-dev libcjson-dev \
   libjwt-dev libssl-dev libcurl4-openssl-dev zip unzip libboost-test-dev postgresql-15 \
   postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
-  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi
+  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi clang libclang-rt-14-dev
 
-.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages lambda-package
+.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages lambda-package fuzz
 
 all: build
 
@@ -39,6 +39,13 @@ deps:
 test: deps build lambda-package
 	BUILD=$(BUILD) tests/run_all.sh
 
+# libFuzzer targets (tests/fuzz/), built with clang in build-fuzz: each runs FUZZ_SECONDS (600),
+# FUZZ_JOBS at a time (1), FUZZ_TARGETS selects (all six). Exits non-zero if any target crashed.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh fuzz
+
 # The AWS Lambda deployment zip ($(BUILD)/pgrest-lambda.zip): bootstrap, its loader and libraries,
 # and the snapshot named by LAMBDA_SNAPSHOT (or PGRST_SNAPSHOT) if that file exists.
 LAMBDA_SNAPSHOT ?= $(PGRST_SNAPSHOT)
@@ -60,4 +67,4 @@ bench: deps build lambda-package
 	BUILD=$(BUILD) tests/bench/run.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

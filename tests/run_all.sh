@@ -95,6 +95,9 @@ script_suite() {
 
 # ---- the suites, in order ------------------------------------------------------------------------
 boost_suite unit "$BUILD_DIR/unit_tests"
+# The fuzz targets (built with clang in build-fuzz) over the committed seed corpus and the crash
+# regressions, each input once: a target that crashes on any of them fails.
+script_suite fuzz-replay "$ROOT/tests/fuzz/run.sh" replay
 boost_suite integration "$BUILD_DIR/integration_tests" "$HARNESS" run --
 # The seeds' security scenarios: their own fixtures, authenticator name, anonymous role, a JWKS
 # secret and a pool of one server connection (to prove nothing leaks between requests); their
