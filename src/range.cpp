@@ -31,7 +31,8 @@ std::optional<Result<RowRange>> parse_range_header(std::string_view value) {
           "The lower boundary must be lower than or equal to the upper boundary in the Range "
           "header."));
     }
-    r.limit = upper - *lower + 1;
+    // 0-9223372036854775807 counts one row more than int64_t holds: saturate, as limit= does.
+    r.limit = upper - *lower < INT64_MAX ? upper - *lower + 1 : INT64_MAX;
   }
   return Result<RowRange>(r);
 }
@@ -41,7 +42,9 @@ RowRange intersect(const RowRange& a, const RowRange& b) {
   r.offset = std::max(a.offset, b.offset);
   auto end = [](const RowRange& x) -> std::optional<int64_t> {
     if (!x.limit) return std::nullopt;
-    return x.offset + *x.limit;
+    int64_t sum = 0;
+    // Offsets and limits saturate at INT64_MAX, so the end does too.
+    return __builtin_add_overflow(x.offset, *x.limit, &sum) ? INT64_MAX : sum;
   };
   auto ea = end(a), eb = end(b);
   std::optional<int64_t> e = ea && eb ? std::min(*ea, *eb) : (ea ? ea : eb);

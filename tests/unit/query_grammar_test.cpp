@@ -7,6 +7,7 @@
 //   NONE              (filters/logic) the parameter produces nothing (e.g. an empty value)
 //   otherwise         the to_string() text form; a non-empty embed path is prefixed as "[a,b] ".
 #include "pgrest/query_grammar.hpp"
+#include "pgrest/range.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -354,6 +355,22 @@ BOOST_AUTO_TEST_CASE(huge_limit_saturates) {
   BOOST_REQUIRE_EQUAL(r->limits.size(), 1u);
   BOOST_TEST(r->limits[0].value == INT64_MAX);
   BOOST_TEST(r->offsets[0].value == INT64_MAX);
+}
+
+// Found with fuzz_headers / fuzz_plan (tests/fuzz/regressions/): both overflowed int64_t.
+BOOST_AUTO_TEST_CASE(huge_ranges_saturate) {
+  auto whole = parse_range_header("0-9223372036854775807");
+  BOOST_REQUIRE(whole && whole->ok());
+  BOOST_TEST(whole->value().offset == 0);
+  BOOST_TEST(whole->value().limit.value_or(0) == INT64_MAX);
+  auto last = parse_range_header("9223372036854775807-9223372036854775807");
+  BOOST_REQUIRE(last && last->ok());
+  RowRange r = intersect(RowRange{10, INT64_MAX}, last->value());
+  BOOST_TEST(r.offset == INT64_MAX);
+  BOOST_TEST(r.limit.value_or(-1) == 0);
+  r = intersect(RowRange{INT64_MAX, 10}, RowRange{5, 5});
+  BOOST_TEST(r.offset == INT64_MAX);
+  BOOST_TEST(r.limit.value_or(-1) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(depth_limit_select) {
