@@ -109,9 +109,9 @@ replay() {
       echo "ok   $t: ${#files[@]} inputs"
       passed=$((passed + 1))
     else
-      echo "FAIL $t: $(grep -m1 -o 'Running: .*' "$REPLAY_LOG" | tail -n 1)"
+      # The last input started is the one that crashed.
+      echo "FAIL $t: $(grep -o 'Running: .*' "$REPLAY_LOG" | tail -n 1)"
       grep -E 'ERROR: |SUMMARY: |runtime error' "$REPLAY_LOG" | head -n 5
-      grep 'Running: ' "$REPLAY_LOG" | tail -n 1
       failed=$((failed + 1))
     fi
   done
