@@ -13,7 +13,7 @@ DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev postgres
   postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
   libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi
 
-.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages lambda-package
+.PHONY: all build deps test soak unit integration demo demo-stop serve bench clean print-packages lambda-package
 
 all: build
 
@@ -38,6 +38,11 @@ deps:
 # the harness starts in a temporary directory and always stops. Last line: "N passed, N failed".
 test: deps build lambda-package
 	BUILD=$(BUILD) tests/run_all.sh
+
+# A long mixed workload (wrk through lighttpd, 4 FastCGI workers) with row accounting and worker
+# RSS checks; not part of make test. SOAK_SECONDS (default 600) sets its length.
+soak: deps build
+	BUILD=$(BUILD) tests/soak/run.sh
 
 # The AWS Lambda deployment zip ($(BUILD)/pgrest-lambda.zip): bootstrap, its loader and libraries,
 # and the snapshot named by LAMBDA_SNAPSHOT (or PGRST_SNAPSHOT) if that file exists.
