@@ -11,7 +11,7 @@ endif
 DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev postgresql-server-dev-15 libfcgi-dev libcjson-dev \
   libjwt-dev libssl-dev libcurl4-openssl-dev zip unzip libboost-test-dev postgresql-15 \
   postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
-  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi
+  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi valgrind
 
 .PHONY: all build deps test soak unit integration demo demo-stop serve bench clean print-packages lambda-package
 

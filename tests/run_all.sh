@@ -112,6 +112,8 @@ boost_suite injection "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
 # Faults: PostgreSQL and PgBouncer stopped and restarted under pgrest, in a stack of their own.
 boost_suite faults "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=faults "$HARNESS" run --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
+# A FastCGI worker under valgrind memcheck over 1,000 requests (skipped in a sanitizer build).
+script_suite memcheck env BUILD="$BUILD_DIR" "$ROOT/tests/memcheck/run.sh"
 script_suite browser env BUILD="$BUILD_DIR" "$ROOT/tests/browser/run.sh"
 script_suite deploy env BUILD="$BUILD_DIR" "$ROOT/tests/deploy/run.sh"
 # ----------------------------------------------------------------------------------------------------
