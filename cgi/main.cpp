@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -135,8 +136,14 @@ int serve(const std::optional<std::string>& config_file) {
   FCGX_Request request;
   // FCGI_FAIL_ACCEPT_ON_INTR: a signal makes the blocking accept() return instead of retrying, so
   // a SIGTERM while idle ends the loop at once; one during a request ends it after the response.
+  // (A SIGTERM landing between libfcgi's flag check and accept() waits for the next connection;
+  // the web server's SIGKILL fallback covers that window.)
   FCGX_InitRequest(&request, 0, FCGI_FAIL_ACCEPT_ON_INTR);
-  while (!g_terminate && FCGX_Accept_r(&request) >= 0) {
+  while (!g_terminate) {
+    if (int rc = FCGX_Accept_r(&request); rc < 0) {
+      if (rc == -EINTR && !g_terminate) continue;  // another signal: keep serving
+      break;
+    }
     log_refresh(refresh_snapshot(ctx, std::chrono::steady_clock::now()), ctx);
     CgiParams params = params_from(request.envp);
     size_t length = content_length(params);
