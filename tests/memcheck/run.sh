@@ -47,6 +47,13 @@ EOF
   rc=0
   PGREST_FCGI_PROCS=1 PGREST_BIN_OVERRIDE="$MC/pgrest" MEMCHECK_DIR="$MC" \
     "$ROOT/tests/harness.sh" run --schemas soak --fixtures "$ROOT/tests/soak/fixtures" -- "$0" --inside || rc=$?
+  # The summary comes last, after the harness's own "stack stopped" line.
+  if [[ -s $MC/summary ]]; then
+    cat "$MC/summary"
+  else
+    echo "0 passed, 1 failed"
+    ((rc == 0)) && rc=1
+  fi
   exit "$rc"
 fi
 
@@ -59,7 +66,7 @@ check() { # NAME CONDITION-STATUS [DETAILS]
     failed=$((failed + 1)); echo "FAIL - $1${3:+: $3}"
   fi
 }
-finish() { echo "$passed passed, $failed failed"; exit $((failed > 0)); }
+finish() { echo "$passed passed, $failed failed" >"$MEMCHECK_DIR/summary"; exit $((failed > 0)); }
 
 # The worker's valgrind log appears when lighttpd spawns it (at start-up).
 log=
