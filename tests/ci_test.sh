@@ -16,7 +16,7 @@ pass() { # NAME MAKE-ARGS...
   local name=$1 rc=0 last p=0 f=1 t0=$SECONDS
   shift
   echo "=== ci: $name: make $*"
-  make "$@" </dev/null 2>&1 | tee "$LOGS/$name.out"
+  make --no-print-directory "$@" </dev/null 2>&1 | tee "$LOGS/$name.out"
   rc=${PIPESTATUS[0]}
   last=$(tail -n 1 "$LOGS/$name.out")
   if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
