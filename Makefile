@@ -4,16 +4,19 @@ SANITIZE ?=
 MESON_OPTS ?=
 ifneq ($(SANITIZE),)
 BUILD := build-san
-MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debugoptimized
+# -fno-sanitize-recover=all: a UBSan finding aborts the process (and so fails its test) instead of
+# printing a line and carrying on.
+MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debugoptimized \
+  -Dcpp_args=-fno-sanitize-recover=all -Dc_args=-fno-sanitize-recover=all
 endif
 
 # Everything a fresh Debian 12 machine lacks; `make deps` installs what is missing (as root).
 DEB_PACKAGES := make g++ meson ninja-build pkg-config python3 libpq-dev postgresql-server-dev-15 libfcgi-dev libcjson-dev \
   libjwt-dev libssl-dev libcurl4-openssl-dev zip unzip libboost-test-dev postgresql-15 \
   postgresql-client-15 pgbouncer lighttpd curl wrk procps strace chromium apache2 \
-  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi clang libclang-rt-14-dev
+  libapache2-mod-fcgid nginx-light fcgiwrap spawn-fcgi clang libclang-rt-14-dev valgrind
 
-.PHONY: all build deps test unit integration demo demo-stop serve bench clean print-packages lambda-package fuzz
+.PHONY: all build deps test ci-test soak fuzz unit integration demo demo-stop serve bench clean print-packages lambda-package
 
 all: build
 
@@ -37,7 +40,17 @@ deps:
 # Unit tests, then integration tests against a real PostgreSQL + PgBouncer + lighttpd stack that
 # the harness starts in a temporary directory and always stops. Last line: "N passed, N failed".
 test: deps build lambda-package
-	BUILD=$(BUILD) tests/run_all.sh
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run_all.sh
+
+# What CI runs (.ci/run): make test, then make test SANITIZE=address,undefined (ASan + UBSan,
+# sanitizer reports collected from every process). Last line: the two passes' "N passed, N failed".
+ci-test:
+	tests/ci_test.sh
+
+# A long mixed workload (wrk through lighttpd, 4 FastCGI workers) with row accounting and worker
+# RSS checks; not part of make test. SOAK_SECONDS (default 600) sets its length.
+soak: deps build
+	BUILD=$(BUILD) tests/soak/run.sh
 
 # libFuzzer targets (tests/fuzz/), built with clang in build-fuzz: each runs FUZZ_SECONDS (600),
 # FUZZ_JOBS at a time (1), FUZZ_TARGETS selects (all six). Exits non-zero if any target crashed.

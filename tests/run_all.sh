@@ -19,7 +19,8 @@ HARNESS="$ROOT/tests/harness.sh"
 if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi
 
 REPORTS=$(mktemp -d /tmp/pgrest-reports.XXXXXXXX) || exit 1
-trap 'rm -rf "$REPORTS"' EXIT
+SAN_LOGS=
+trap 'rm -rf "$REPORTS" ${SAN_LOGS:+"$SAN_LOGS"}' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -93,6 +94,38 @@ script_suite() {
   record "$name" "$passed" "$failed" "$note"
 }
 
+# A sanitizer build (SANITIZE=... from make test): every ASan/LSan/UBSan report, from the test
+# binaries and from the pgrest processes lighttpd, Apache and nginx spawn (whose stderr may go
+# nowhere), is written to a file in $SAN_LOGS (log_path: asan.PID, ubsan.PID); the last suite,
+# sanitizer-logs, fails if any such file is non-empty and prints it. lighttpd passes *SAN_OPTIONS
+# to its children (cgi/lighttpd.conf). The directory is world-writable: deploy recipes run pgrest
+# as www-data.
+if [[ -n ${SANITIZE-} ]]; then
+  SAN_LOGS=$(mktemp -d /tmp/pgrest-sanitizer.XXXXXXXX) || exit 1
+  chmod 1777 "$SAN_LOGS"
+  export ASAN_OPTIONS="log_path=$SAN_LOGS/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+fi
+
+# sanitizer_logs: one case, passed if no sanitizer report was written during the run.
+sanitizer_logs() {
+  local f found=0
+  echo "=== sanitizer-logs: $SAN_LOGS"
+  for f in "$SAN_LOGS"/*; do
+    [[ -s $f ]] || continue
+    found=$((found + 1))
+    echo "----- $f -----"
+    head -n 200 "$f"
+  done
+  if ((found)); then
+    echo "sanitizer-logs: $found report file(s)"
+    record sanitizer-logs 0 1 "$found report files"
+  else
+    echo "sanitizer-logs: no reports"
+    record sanitizer-logs 1 0
+  fi
+}
+
 # ---- the suites, in order ------------------------------------------------------------------------
 boost_suite unit "$BUILD_DIR/unit_tests"
 # The fuzz targets (built with clang in build-fuzz) over the committed seed corpus and the crash
@@ -115,8 +148,11 @@ boost_suite injection "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=
 # Faults: PostgreSQL and PgBouncer stopped and restarted under pgrest, in a stack of their own.
 boost_suite faults "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=faults "$HARNESS" run --
 # script_suite cgi "$ROOT/tests/cgi/run.sh"
+# A FastCGI worker under valgrind memcheck over 1,000 requests (skipped in a sanitizer build).
+script_suite memcheck env BUILD="$BUILD_DIR" "$ROOT/tests/memcheck/run.sh"
 script_suite browser env BUILD="$BUILD_DIR" "$ROOT/tests/browser/run.sh"
 script_suite deploy env BUILD="$BUILD_DIR" "$ROOT/tests/deploy/run.sh"
+[[ -n $SAN_LOGS ]] && sanitizer_logs
 # ----------------------------------------------------------------------------------------------------
 
 echo "=== summary"

@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "hostile_util.hpp"
 #include "spec_util.hpp"
@@ -259,8 +260,17 @@ class Gen {
   std::mt19937 rng_;
 };
 
-// The pids of running pgrest processes (FastCGI workers): a crashed worker would be replaced.
-std::set<int> pgrest_pids() {
+// Does process `pid` have a CGI request's environment (a /cgi-bin/pgrest run, not a worker)?
+bool is_cgi_process(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/environ", std::ios::binary);
+  std::string var;
+  while (std::getline(in, var, '\0')) {
+    if (var.rfind("GATEWAY_INTERFACE=", 0) == 0) return true;
+  }
+  return false;
+}
+
+std::set<int> pgrest_pids_once() {
   std::set<int> out;
   std::string bin = env("PGREST_BIN");
   DIR* d = opendir("/proc");
@@ -270,10 +280,26 @@ std::set<int> pgrest_pids() {
     if (pid <= 0) continue;
     char buf[4096];
     ssize_t n = readlink(("/proc/" + std::string(e->d_name) + "/exe").c_str(), buf, sizeof buf - 1);
-    if (n > 0 && std::string(buf, static_cast<size_t>(n)) == bin) out.insert(pid);
+    if (n > 0 && std::string(buf, static_cast<size_t>(n)) == bin && !is_cgi_process(e->d_name)) {
+      out.insert(pid);
+    }
   }
   closedir(d);
   return out;
+}
+
+// The pids of the running FastCGI workers (a crashed worker would be replaced by a new pid). CGI
+// runs of the same binary are left out (one may still be exiting: under a sanitizer the exit-time
+// leak check makes that slow), and the set is read until it is the same twice 200 ms apart.
+std::set<int> pgrest_pids() {
+  std::set<int> prev = pgrest_pids_once();
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::set<int> now = pgrest_pids_once();
+    if (now == prev) return now;
+    prev = std::move(now);
+  }
+  return prev;
 }
 
 struct Tally {

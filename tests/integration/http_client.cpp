@@ -93,6 +93,12 @@ HttpResponse http(const std::string& method, const std::string& base, const std:
   return res;
 }
 
+std::string no_leak_check_asan_options() {
+  const char* inherited = std::getenv("ASAN_OPTIONS");
+  std::string opts = inherited && *inherited ? std::string(inherited) + ":" : "";
+  return "ASAN_OPTIONS=" + opts + "detect_leaks=0";
+}
+
 // Runs argv with extra_env, feeding `input`; stdout (and stderr when `merge_stderr`) → output.
 int run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
         std::string& output, const std::string& input, bool merge_stderr) {

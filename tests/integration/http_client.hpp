@@ -36,6 +36,10 @@ HttpResponse cgi(const std::string& method, const std::string& target,
 int run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
         std::string& output);
 
+// "ASAN_OPTIONS=<the inherited options>:detect_leaks=0", for a child run under ptrace (strace), where
+// LeakSanitizer cannot run; the inherited options (e.g. the test run's log_path) are kept.
+std::string no_leak_check_asan_options();
+
 // First column of the first row of a query run as the postgres superuser (PGREST_TEST_DB).
 std::optional<std::string> sql_value(const std::string& query);
 void sql_exec(const std::string& query);

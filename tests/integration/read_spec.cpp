@@ -171,7 +171,7 @@ void check_one_round_trip(const std::string& target, const std::string& expected
   std::vector<std::string> e = {"GATEWAY_INTERFACE=CGI/1.1", "REQUEST_METHOD=GET",
                                 "REQUEST_URI=/cgi-bin/pgrest" + target,
                                 "SCRIPT_NAME=/cgi-bin/pgrest", "PATH_INFO=" + target.substr(0, q),
-                                "ASAN_OPTIONS=detect_leaks=0"};  // LeakSanitizer cannot run under ptrace
+                                no_leak_check_asan_options()};  // LeakSanitizer cannot run under ptrace
   std::string out;
   int rc = run({"/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,recvfrom", "-s", "1", "-o",
                 trace, env("PGREST_BIN")},

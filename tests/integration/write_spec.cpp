@@ -681,7 +681,7 @@ BOOST_AUTO_TEST_CASE(bulk_insert_is_one_statement_and_one_round_trip) {
                                 "PATH_INFO=/w_bulk", "CONTENT_TYPE=application/json",
                                 "CONTENT_LENGTH=" + std::to_string(body.size()),
                                 "HTTP_PREFER=count=exact",
-                                "ASAN_OPTIONS=detect_leaks=0"};
+                                no_leak_check_asan_options()};
   std::string out;
   int rc = run({"/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,recvfrom", "-s", "1", "-o",
                 trace, env("PGREST_BIN")},
