@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cgi_request.hpp"
+#include "fuzz_config.hpp"
 #include "pgrest/api_request.hpp"
 
 using namespace pgrest;
@@ -31,11 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (auto& e : entries) envp.push_back(e.data());  // a NUL inside ends the C string, as in environ
   envp.push_back(nullptr);
 
-  static const Config config = [] {
-    Config c;
-    c.db_schemas = {"test", "other"};
-    return c;
-  }();
+  const Config& config = two_schema_config();
   CgiParams params = params_from(envp.data());
   (void)content_length(params);
   for (bool is_cgi : {true, false}) {

@@ -7,17 +7,14 @@
 #include <string_view>
 
 #include "lambda_event.hpp"
+#include "fuzz_config.hpp"
 #include "pgrest/api_request.hpp"
 
 using namespace pgrest;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  static const Config config = [] {
-    Config c;
-    c.db_schemas = {"test", "other"};
-    return c;
-  }();
+  const Config& config = two_schema_config();
   auto event = lambda::parse_event(in);
   if (!event) return 0;
   const Request& req = event->request;

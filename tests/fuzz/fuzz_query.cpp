@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz_config.hpp"
 #include "pgrest/api_request.hpp"
 #include "pgrest/query_grammar.hpp"
 
@@ -35,11 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto f = parse_field(key)) (void)to_string(*f);
     if (auto t = parse_logic_tree(key, value)) (void)to_string(*t);
   }
-  static const Config config = [] {
-    Config c;
-    c.db_schemas = {"test", "other"};
-    return c;
-  }();
+  const Config& config = two_schema_config();
   for (const char* path : {"/items", "/rpc/f"}) {
     Request req;
     req.method = "GET";
