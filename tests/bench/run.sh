@@ -98,19 +98,23 @@ cgi_env() {
 # ---- setup: the wide snapshot, the second lighttpd (HTTP floor, fresh workers) ---------------
 PGRST_DB_SCHEMAS=wide PGRST_SNAPSHOT=$D/wide.snapshot "$PGREST_BIN" snapshot >/dev/null 2>"$D/wide.err" \
   || { echo "bench: pgrest snapshot of the wide schema failed:"; cat "$D/wide.err"; }
-export BENCH_STATE_DIR=$D BENCH_NOOP_BIN=$B/fcgi_noop BENCH_WIDE_SNAPSHOT=$D/wide.snapshot
-read -r BENCH_NOOP_PORT BENCH_MEM_PORT BENCH_WIDE_PORT GRAPHILE_PORT <<<"$(free_ports 4)"
-export BENCH_NOOP_PORT BENCH_MEM_PORT BENCH_WIDE_PORT
+ITEM='/items?id=eq.{id}'
+EMBED='/items?select=id,name,reviews(id)&id=eq.{id}'
+export BENCH_STATE_DIR=$D BENCH_NOOP_BIN=$B/fcgi_noop BENCH_WIDE_SNAPSHOT=$D/wide.snapshot \
+  BENCH_SQL_FLOOR_BIN=$B/sql_floor BENCH_ITEM_TARGET=$ITEM BENCH_EMBED_TARGET=$EMBED
+read -r BENCH_NOOP_PORT BENCH_MEM_PORT BENCH_WIDE_PORT BENCH_PGREST_PORT BENCH_STACK_ITEM_PORT \
+  BENCH_STACK_EMBED_PORT GRAPHILE_PORT <<<"$(free_ports 7)"
+export BENCH_NOOP_PORT BENCH_MEM_PORT BENCH_WIDE_PORT BENCH_PGREST_PORT BENCH_STACK_ITEM_PORT BENCH_STACK_EMBED_PORT
 setsid lighttpd -D -f "$ROOT/tests/bench/lighttpd-bench.conf" </dev/null >"$D/bench-lighttpd.out" 2>&1 &
 BENCH_LIGHTTPD_PID=$!
 PIDS_TO_STOP+=("$BENCH_LIGHTTPD_PID")
 NOOP_URL=http://127.0.0.1:$BENCH_NOOP_PORT
+# pgrest for figures 2, 3 and 7: behind the bench lighttpd, like the floors (the harness's
+# lighttpd also serves CGI and writes an access log).
+PGREST_URL=http://127.0.0.1:$BENCH_PGREST_PORT
 MEM_URL=http://127.0.0.1:$BENCH_MEM_PORT
 WIDE_URL=http://127.0.0.1:$BENCH_WIDE_PORT
 wait_http "$NOOP_URL/" || { echo "bench: the bench lighttpd did not start"; cat "$D/bench-lighttpd.out"; }
-
-ITEM='/items?id=eq.{id}'
-EMBED='/items?select=id,name,reviews(id)&id=eq.{id}'
 LUA=$ROOT/tests/bench/random_item.lua
 
 # ---- 1. round trips ---------------------------------------------------------------------------
@@ -148,15 +152,20 @@ if only 2; then
 echo "== 2./3. FastCGI through lighttpd ($PGREST_FCGI_PROCS workers) against the floor, wrk -t1, ${DURATION}s runs; each figure the median of $ROUNDS interleaved rounds"
 for target in "$ITEM" "$EMBED"; do
   echo "-- GET ${target/\{id\}/N}"
-  S4=() S1=() H4=() H1=() P4=() P1=() P4P50=() P4P99=() P1P99=() S1P50=() H1P50=() P1P50=() S1P99=() H1P99=() BAD=0
+  stack_url=http://127.0.0.1:$BENCH_STACK_ITEM_PORT
+  [[ $target == "$EMBED" ]] && stack_url=http://127.0.0.1:$BENCH_STACK_EMBED_PORT
+  curl -s -o /dev/null "$stack_url/items?id=eq.1"  # the stack floor's workers build their statements
+  S4=() S1=() H4=() H1=() K4=() K1=() P4=() P1=() P4P50=() P4P99=() P1P99=() S1P50=() H1P50=() K1P50=() P1P50=() S1P99=() H1P99=() BAD=0
   for ((round = 0; round < ROUNDS; round++)); do
     read -r v p50 _ <<<"$("$B/sql_floor" -c 4 -d "$DURATION" "$target" || echo "0 0 0")"; S4+=("$v")
     read -r v p50 _ _ <<<"$(wrk_run 4 "$NOOP_URL/items?id=eq.1" "$LUA")"; H4+=("$v")
-    read -r v p50 p99 bad <<<"$(BENCH_PATH=$target wrk_run 4 "$PGREST_TEST_URL" "$LUA")"
+    read -r v _ _ bad <<<"$(BENCH_PATH=$target wrk_run 4 "$stack_url" "$LUA")"; K4+=("$v") BAD=$((BAD + bad))
+    read -r v p50 p99 bad <<<"$(BENCH_PATH=$target wrk_run 4 "$PGREST_URL" "$LUA")"
     P4+=("$v") P4P50+=("$p50") P4P99+=("$p99") BAD=$((BAD + bad))
     read -r v p50 p99 <<<"$("$B/sql_floor" -c 1 -d "$DURATION" "$target" || echo "0 0 0")"; S1+=("$v") S1P50+=("$p50") S1P99+=("$p99")
     read -r v p50 p99 _ <<<"$(wrk_run 1 "$NOOP_URL/items?id=eq.1" "$LUA")"; H1+=("$v") H1P50+=("$p50") H1P99+=("$p99")
-    read -r v p50 p99 bad <<<"$(BENCH_PATH=$target wrk_run 1 "$PGREST_TEST_URL" "$LUA")"
+    read -r v p50 _ bad <<<"$(BENCH_PATH=$target wrk_run 1 "$stack_url" "$LUA")"; K1+=("$v") K1P50+=("$p50") BAD=$((BAD + bad))
+    read -r v p50 p99 bad <<<"$(BENCH_PATH=$target wrk_run 1 "$PGREST_URL" "$LUA")"
     P1+=("$v") P1P50+=("$p50") P1P99+=("$p99") BAD=$((BAD + bad))
   done
   s4=$(median "${S4[@]}") h4=$(median "${H4[@]}") p4=$(median "${P4[@]}")
@@ -164,8 +173,11 @@ for target in "$ITEM" "$EMBED"; do
   printf 'SQL floor (pgrest'"'"'s statements, libpq pipeline, 4 processes): %s req/s   (rounds: %s)\n' "$s4" "${S4[*]}"
   printf 'HTTP floor (do-nothing FastCGI responder, same lighttpd): %s req/s   (rounds: %s)\n' "$h4" "${H4[*]}"
   printf 'composite floor 1/(1/sql + 1/http): %.0f req/s\n' "$comp"
-  printf 'pgrest, 4 connections: %s req/s   (rounds: %s), p50 %s ms, p99 %s ms, non-2xx %s; ratio to composite %s; ' \
-    "$p4" "${P4[*]}" "$(median "${P4P50[@]}")" "$(median "${P4P99[@]}")" "$BAD" "$(calc "$p4 / $comp")"
+  k4=$(median "${K4[@]}")
+  printf 'stack floor (the same lighttpd, a FastCGI responder that only sends the prebuilt statements through PgBouncer and writes the body): %s req/s   (rounds: %s); its own ratio to the composite %s\n' \
+    "$k4" "${K4[*]}" "$(calc "$k4 / $comp")"
+  printf 'pgrest, 4 connections: %s req/s   (rounds: %s), p50 %s ms, p99 %s ms, non-2xx %s; ratio to the stack floor %s; ratio to composite %s; ' \
+    "$p4" "${P4[*]}" "$(median "${P4P50[@]}")" "$(median "${P4P99[@]}")" "$BAD" "$(calc "$p4 / $k4")" "$(calc "$p4 / $comp")"
   goal "throughput ${target/\{id\}/N}" "$(calc "$p4 / $comp")" ">=" 0.8
   [[ $target == "$ITEM" ]] && PGREST_ITEM_RPS=$p4
   [[ $target == "$EMBED" ]] && PGREST_EMBED_RPS=$p4
@@ -173,6 +185,8 @@ for target in "$ITEM" "$EMBED"; do
   lat_ref=$(calc "$s1p50 + $h1p50")
   printf 'pgrest, 1 connection: %s req/s, p50 %s ms, p99 %s ms (SQL floor 1 process: %s req/s, p50 %s ms; HTTP floor: %s req/s, p50 %s ms)\n' \
     "$(median "${P1[@]}")" "$p1p50" "$p1p99" "$(median "${S1[@]}")" "$s1p50" "$(median "${H1[@]}")" "$h1p50"
+  printf '  stack floor, 1 connection: %s req/s, p50 %s ms; pgrest p50 / stack floor p50 = %s\n' \
+    "$(median "${K1[@]}")" "$(median "${K1P50[@]}")" "$(calc "$p1p50 / $(median "${K1P50[@]}")")"
   printf '  p50 / (SQL floor p50 + HTTP floor p50 = %s ms) = %s; ' "$lat_ref" "$(calc "$p1p50 / $lat_ref")"
   goal "latency p50 ${target/\{id\}/N}" "$(calc "$p1p50 / $lat_ref")" "<=" 1.3
   printf '  p99 / p50 = %s; ' "$(calc "$p1p99 / $p1p50")"
@@ -346,8 +360,8 @@ else
       curl -s -H 'Content-Type: application/json' -d '{"query":"{ itemById(id: 42) { id name price } }"}' \
         "http://127.0.0.1:$gport/graphql" | grep -q '"item 42"'; then
       # Without figure 2 in this run (BENCH_ONLY), pgrest's side is measured here.
-      [[ $PGREST_ITEM_RPS == 0 ]] && read -r PGREST_ITEM_RPS _ <<<"$(BENCH_PATH=$ITEM wrk_run 4 "$PGREST_TEST_URL" "$LUA")"
-      [[ $PGREST_EMBED_RPS == 0 ]] && read -r PGREST_EMBED_RPS _ <<<"$(BENCH_PATH=$EMBED wrk_run 4 "$PGREST_TEST_URL" "$LUA")"
+      [[ $PGREST_ITEM_RPS == 0 ]] && read -r PGREST_ITEM_RPS _ <<<"$(BENCH_PATH=$ITEM wrk_run 4 "$PGREST_URL" "$LUA")"
+      [[ $PGREST_EMBED_RPS == 0 ]] && read -r PGREST_EMBED_RPS _ <<<"$(BENCH_PATH=$EMBED wrk_run 4 "$PGREST_URL" "$LUA")"
       read -r g4 _ _ gbad <<<"$(wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua")"
       read -r ge4 _ _ _ <<<"$(BENCH_EMBED=1 wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua")"
       printf 'PostGraphile itemById: %s req/s (non-2xx %s); pgrest GET /items?id=eq.N %s req/s; ratio %s; ' \

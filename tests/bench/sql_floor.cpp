@@ -6,6 +6,13 @@
 //   sql_floor -c PROCS -d SECONDS TARGET   TARGET like "/items?id=eq.{id}" ({id}: random 1..10000)
 //                                          prints "req/s p50_ms p99_ms"
 //   sql_floor --dump FILE TARGET           writes TARGET's statements for cgi_floor (see there)
+//   sql_floor --fcgi [TARGET]              the stack floor (TARGET or $BENCH_FCGI_TARGET): a FastCGI responder (fd 0, spawned by
+//                                          lighttpd) that answers each request by sending the
+//                                          prebuilt statements for the id in its query string and
+//                                          writing the body PostgreSQL built: the whole chain
+//                                          (lighttpd, FastCGI, PgBouncer, PostgreSQL) with no
+//                                          parsing, planning or SQL building per request
+#include <fcgiapp.h>
 #include <libpq-fe.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,13 +79,16 @@ bool send(PGconn* c, const Sql& sql) {
                            nullptr, nullptr, 0) == 1;
 }
 
-// One request: both statements and a Sync in one flight, then every result up to the Sync.
-bool run_once(PGconn* c, const Statements& st) {
+// One request: both statements and a Sync in one flight, then every result up to the Sync; the
+// main statement's body column goes to `body` when given.
+bool run_once(PGconn* c, const Statements& st, std::string* body = nullptr) {
   if (!send(c, st.settings) || !send(c, st.main) || PQpipelineSync(c) != 1) return false;
   bool ok = true;
   for (int stmt = 0; stmt < 2; ++stmt) {
     while (PGresult* r = PQgetResult(c)) {
       if (PQresultStatus(r) != PGRES_TUPLES_OK) ok = false;
+      else if (body && stmt == 1 && PQntuples(r) == 1 && PQnfields(r) > 2)
+        body->assign(PQgetvalue(r, 0, 2), static_cast<size_t>(PQgetlength(r, 0, 2)));
       PQclear(r);
     }
   }
@@ -120,6 +130,35 @@ int worker(const std::vector<Statements>& pool, const char* uri, double seconds,
   return 0;
 }
 
+// --fcgi: pool[id - 1] holds the statements for id; one connection kept for the process's life.
+int serve_fcgi(const std::vector<Statements>& pool, const char* uri) {
+  PGconn* c = PQconnectdb(uri);
+  if (PQstatus(c) != CONNECTION_OK || PQenterPipelineMode(c) != 1) {
+    std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
+    return 1;
+  }
+  FCGX_Request request;
+  FCGX_Init();
+  FCGX_InitRequest(&request, 0, 0);
+  std::string body, out;
+  while (FCGX_Accept_r(&request) >= 0) {
+    const char* query = FCGX_GetParam("QUERY_STRING", request.envp);
+    const char* eq = query ? std::strstr(query, "id=eq.") : nullptr;
+    long id = eq ? std::strtol(eq + 6, nullptr, 10) : 0;
+    if (id >= 1 && static_cast<size_t>(id) <= pool.size() && run_once(c, pool[id - 1], &body)) {
+      out = "Status: 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body;
+    } else {
+      out = "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
+    }
+    FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
+    FCGX_Detach(&request);  // close at once, as pgrest does when it read the whole body
+    FCGX_Finish_r(&request);
+  }
+  PQfinish(c);
+  return 0;
+}
+
 // cgi_floor's input: per statement "S <bytes>\n<text>\n", then per parameter "P <bytes>\n<value>\n"
 // or "N\n" for NULL, then "E\n".
 bool dump(const Statements& st, const char* file) {
@@ -147,14 +186,17 @@ int main(int argc, char** argv) {
   int procs = 4;
   double seconds = 5;
   const char* dump_file = nullptr;
+  bool fcgi = false;
   std::string target;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-c" && i + 1 < argc) procs = std::atoi(argv[++i]);
     else if (a == "-d" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--dump" && i + 1 < argc) dump_file = argv[++i];
+    else if (a == "--fcgi") fcgi = true;
     else target = a;
   }
+  if (fcgi && target.empty() && std::getenv("BENCH_FCGI_TARGET")) target = std::getenv("BENCH_FCGI_TARGET");
   if (target.empty() || procs < 1) {
     std::fprintf(stderr, "usage: sql_floor [-c PROCS] [-d SECONDS] [--dump FILE] TARGET\n");
     return 2;
@@ -165,6 +207,13 @@ int main(int argc, char** argv) {
   if (ctx.startup_error) return std::fprintf(stderr, "%s\n", ctx.startup_error->message.c_str()), 2;
 
   // Built before the clock starts: the floor is the database side only.
+  if (fcgi) {
+    std::vector<Statements> by_id(10000);
+    for (size_t i = 0; i < by_id.size(); ++i) {
+      if (!build(replace_id(target, static_cast<int>(i + 1)), ctx, by_id[i])) return 2;
+    }
+    return serve_fcgi(by_id, ctx.config.db_uri.c_str());
+  }
   std::vector<Statements> pool(target.find("{id}") == std::string::npos ? 1 : 1000);
   std::mt19937 rng(42);
   for (auto& st : pool) {
