@@ -6,7 +6,7 @@
 namespace pgrest {
 namespace {
 
-const std::string* find(const CgiParams& params, std::string_view name) {
+const std::string_view* find(const CgiParams& params, std::string_view name) {
   for (const auto& [k, v] : params) {
     if (k == name) return &v;
   }
@@ -25,53 +25,54 @@ std::string header_name(std::string_view http_name) {
 
 CgiParams params_from(char** envp) {
   CgiParams params;
+  params.reserve(32);  // lighttpd sends ~25
   for (char** e = envp; e && *e; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq == nullptr) continue;
-    params.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    params.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
   }
   return params;
 }
 
 size_t content_length(const CgiParams& params) {
   for (const auto& [k, v] : params) {
-    if (k == "CONTENT_LENGTH") return std::strtoull(v.c_str(), nullptr, 10);
+    if (k == "CONTENT_LENGTH") return std::strtoull(std::string(v).c_str(), nullptr, 10);
   }
   return 0;
 }
 
 Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi) {
   Request req;
-  const std::string* method = find(params, "REQUEST_METHOD");
+  const std::string_view* method = find(params, "REQUEST_METHOD");
   req.method = method ? *method : "GET";
-  const std::string* uri = find(params, "REQUEST_URI");
-  const std::string* script = find(params, "SCRIPT_NAME");
-  const std::string* path_info = find(params, "PATH_INFO");
-  const std::string* query = find(params, "QUERY_STRING");
+  const std::string_view* uri = find(params, "REQUEST_URI");
+  const std::string_view* script = find(params, "SCRIPT_NAME");
+  const std::string_view* path_info = find(params, "PATH_INFO");
+  const std::string_view* query = find(params, "QUERY_STRING");
   if (uri != nullptr) {
     // REQUEST_URI keeps the raw, still percent-encoded path that PostgREST's grammar needs.
     size_t q = uri->find('?');
-    req.path = uri->substr(0, q);
-    req.query = q == std::string::npos ? "" : uri->substr(q + 1);
+    std::string_view path = uri->substr(0, q);
+    req.query = q == std::string_view::npos ? std::string_view() : uri->substr(q + 1);
     bool strip = script != nullptr && !script->empty() &&
                  (is_cgi || (path_info != nullptr && !path_info->empty()));
-    if (strip && req.path.compare(0, script->size(), *script) == 0) {
-      req.path.erase(0, script->size());
-    }
+    if (strip && path.starts_with(*script)) path.remove_prefix(script->size());
+    req.path = path;
   } else {
-    req.path = path_info ? *path_info : "";
-    req.query = query ? *query : "";
+    req.path = path_info ? *path_info : std::string_view();
+    req.query = query ? *query : std::string_view();
   }
   if (req.path.empty() || req.path.front() != '/') req.path.insert(req.path.begin(), '/');
   for (const auto& [k, v] : params) {
-    if (k.rfind("HTTP_", 0) == 0) {
-      req.headers.push_back({header_name(std::string_view(k).substr(5)), v});
+    if (k.starts_with("HTTP_")) {
+      req.headers.push_back({header_name(k.substr(5)), std::string(v)});
     } else if (k == "CONTENT_TYPE" && !v.empty()) {
-      req.headers.push_back({"content-type", v});
+      req.headers.push_back({"content-type", std::string(v)});
     }
   }
-  if (const std::string* addr = find(params, "REMOTE_ADDR")) req.remote_addr = *addr;
-  if (const std::string* proto = find(params, "SERVER_PROTOCOL")) req.protocol = *proto;
+  if (const std::string_view* addr = find(params, "REMOTE_ADDR")) req.remote_addr = *addr;
+  if (const std::string_view* proto = find(params, "SERVER_PROTOCOL")) req.protocol = *proto;
   req.body = std::move(body);
   return req;
 }

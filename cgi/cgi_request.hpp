@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,7 +12,9 @@
 
 namespace pgrest {
 
-using CgiParams = std::vector<std::pair<std::string, std::string>>;
+// Views into the NAME=VALUE strings they were read from, which must outlive them (environ, or a
+// FastCGI request's envp until FCGX_Finish_r): a request copies only what it keeps.
+using CgiParams = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // NAME=VALUE strings (environ, or a FastCGI request's envp) → params; entries without '=' skipped.
 CgiParams params_from(char** envp);

@@ -23,6 +23,7 @@
 #include "pgrest/query_grammar.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <utility>
@@ -114,12 +115,30 @@ std::string sanitize_utf8(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Failures and their rendering
 
+// One expected alternative: a label that is a string literal of this file, shown between double
+// quotes when `quoted` (a literal word).
+struct Expected {
+  std::string_view label;
+  bool quoted = false;
+  bool operator==(const Expected&) const = default;
+};
+
+// The parser records a failure at the furthest position on every path, also on the way to a
+// successful parse, and copies it at each backtracking point: so it holds no heap memory. More
+// distinct alternatives at one position than fit do not occur in this grammar (its labels are
+// fewer); extra ones would only be left out of the message.
 struct Failure {
   size_t pos = kNone;            // byte offset of the failure; kNone when nothing was recorded
   size_t unexpected_at = kNone;  // byte shown as "unexpected"; kNone means `pos`
   bool strong = false;           // came from an end check: Parsec shows it as 'c', not "c"
-  std::vector<std::string> expecting;
-  std::string message;  // replaces the unexpected/expecting text when set (depth limit)
+  int depth_limit = 0;           // set: the nesting limit was exceeded (replaces the text below)
+  size_t count = 0;
+  std::array<Expected, 24> expecting{};
+
+  void add(Expected e) {
+    const auto end = expecting.begin() + static_cast<std::ptrdiff_t>(count);
+    if (count < expecting.size() && std::find(expecting.begin(), end, e) == end) expecting[count++] = e;
+  }
 };
 
 std::string show_char(std::string_view in, size_t at, bool strong) {
@@ -140,11 +159,14 @@ std::string show_char(std::string_view in, size_t at, bool strong) {
   return out;
 }
 
-std::string join_or(const std::vector<std::string>& items) {
+std::string join_or(const Failure& f) {
   std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += (i + 1 == items.size()) ? " or " : ", ";
-    out += items[i];
+  for (size_t i = 0; i < f.count; ++i) {
+    if (i > 0) out += (i + 1 == f.count) ? " or " : ", ";
+    const Expected& e = f.expecting[i];
+    if (e.quoted) out += '"';
+    out += e.label;
+    if (e.quoted) out += '"';
   }
   return out;
 }
@@ -177,11 +199,13 @@ Error parse_error(std::string_view what, std::string_view shown, std::string_vie
   e.message =
       sanitize_utf8("\"failed to parse " + std::string(what) + " (" + std::string(shown) +
                     ")\" (line " + std::to_string(line) + ", column " + std::to_string(col) + ")");
-  std::string details = f.message;
-  if (details.empty()) {
+  std::string details;
+  if (f.depth_limit > 0) {
+    details = "maximum nesting depth of " + std::to_string(f.depth_limit) + " exceeded";
+  } else {
     details = "unexpected " +
               show_char(parsed, f.unexpected_at == kNone ? pos : f.unexpected_at, f.strong);
-    if (!f.expecting.empty()) details += " expecting " + join_or(f.expecting);
+    if (f.count > 0) details += " expecting " + join_or(f);
   }
   e.details = sanitize_utf8(details);
   return e;
@@ -359,20 +383,23 @@ class Parser {
 
   // ---- failure bookkeeping
 
-  void expect(size_t at, std::string_view what, size_t unexpected_at = kNone, bool strong = false) {
+  // `what` is a string literal (Failure keeps the view).
+  void expect(size_t at, Expected what, size_t unexpected_at = kNone, bool strong = false) {
     if (fatal_) return;
     if (fail_.pos == kNone || at > fail_.pos) {
-      fail_ = Failure{};
       fail_.pos = at;
+      fail_.unexpected_at = kNone;
+      fail_.strong = false;
+      fail_.count = 0;
     } else if (at < fail_.pos) {
       return;
     }
     if (fail_.unexpected_at == kNone) fail_.unexpected_at = unexpected_at;
     fail_.strong = fail_.strong || strong;
-    if (!what.empty() &&
-        std::find(fail_.expecting.begin(), fail_.expecting.end(), what) == fail_.expecting.end()) {
-      fail_.expecting.emplace_back(what);
-    }
+    if (!what.label.empty()) fail_.add(what);
+  }
+  void expect(size_t at, std::string_view what, size_t unexpected_at = kNone, bool strong = false) {
+    expect(at, Expected{what}, unexpected_at, strong);
   }
 
   // Alternatives of literal words failing at `at`; like Parsec's `string`, the unexpected
@@ -381,7 +408,7 @@ class Parser {
     const std::string_view first = *words.begin();
     size_t k = 0;
     while (k < first.size() && at + k < in_.size() && in_[at + k] == first[k]) ++k;
-    for (std::string_view w : words) expect(at, "\"" + std::string(w) + "\"", at + k);
+    for (std::string_view w : words) expect(at, Expected{w, true}, at + k);
   }
 
   bool at_end_or_fail() {
@@ -394,7 +421,7 @@ class Parser {
   void fail_depth(size_t at) {
     fail_ = Failure{};
     fail_.pos = at;
-    fail_.message = "maximum nesting depth of " + std::to_string(max_depth_) + " exceeded";
+    fail_.depth_limit = max_depth_;
     fatal_ = true;
   }
 
@@ -405,7 +432,7 @@ class Parser {
       return;
     }
     if (other.pos < fail_.pos) return;
-    for (const auto& e : other.expecting) expect(other.pos, e);
+    for (size_t i = 0; i < other.count; ++i) expect(other.pos, other.expecting[i]);
   }
 
   // ---- names
