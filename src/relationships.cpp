@@ -110,11 +110,12 @@ Result<Relationship> find_relationship(const Snapshot& snapshot, const Table& or
       }
       // Many-to-many: the referencing table is a junction whose PK holds both FKs' columns.
       if (self) continue;
-      auto junction = snapshot.table(fk.schema, fk.table);
-      if (!junction) return junction.take_error();
-      if (!junction->has_value() || !subset(fk.columns, (*junction)->pk)) continue;
-      for (const auto& fk2 : (*junction)->fks) {
-        if (!outgoing(fk2, **junction) || fk2.name == fk.name || !subset(fk2.columns, (*junction)->pk)) {
+      auto found_junction = snapshot.table_ref(fk.schema, fk.table);
+      if (!found_junction) return found_junction.take_error();
+      const Table* junction = *found_junction;
+      if (junction == nullptr || !subset(fk.columns, junction->pk)) continue;
+      for (const auto& fk2 : junction->fks) {
+        if (!outgoing(fk2, *junction) || fk2.name == fk.name || !subset(fk2.columns, junction->pk)) {
           continue;
         }
         near.push_back(fk2.ref_table);

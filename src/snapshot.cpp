@@ -302,16 +302,23 @@ std::vector<std::string_view> Snapshot::keys_with_prefix(std::string_view prefix
   return out;
 }
 
-Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::string_view name) const {
+Result<const Table*> Snapshot::table_ref(std::string_view schema, std::string_view name) const {
   std::string key = table_key(schema, name);
-  if (auto hit = tables_.find(key); hit != tables_.end()) return std::optional<Table>(hit->second);
+  if (auto hit = tables_.find(key); hit != tables_.end()) return &hit->second;
   auto v = find(key);
-  if (!v) return std::optional<Table>();
+  if (!v) return static_cast<const Table*>(nullptr);
   auto t = read_table(*v);
   if (!t) return errors::schema_cache("the snapshot entry for '" + std::string(schema) + "." +
                                       std::string(name) + "' is corrupt; run `pgrest snapshot` again");
-  tables_.emplace(std::move(key), *t);
-  return t;
+  // unordered_map nodes never move, so the pointer stays valid as the cache grows.
+  return &tables_.emplace(std::move(key), std::move(*t)).first->second;
+}
+
+Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::string_view name) const {
+  auto t = table_ref(schema, name);
+  if (!t) return t.take_error();
+  if (*t == nullptr) return std::optional<Table>();
+  return std::optional<Table>(**t);
 }
 
 std::optional<std::string_view> Snapshot::raw_table(std::string_view schema,

@@ -2,14 +2,27 @@
 
 namespace pgrest {
 
-std::string quote_ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '\0') break;  // PostgreSQL identifiers cannot hold NUL; PostgREST drops the rest
-    if (c == '"') out += '"';
-    out += c;
+namespace {
+
+void append_quoted_ident(std::string& out, std::string_view name) {
+  name = name.substr(0, name.find('\0'));  // identifiers cannot hold NUL; PostgREST drops the rest
+  out += '"';
+  for (size_t quote; (quote = name.find('"')) != std::string_view::npos;) {
+    out.append(name.substr(0, quote + 1));
+    out += '"';
+    name.remove_prefix(quote + 1);
   }
-  return out + "\"";
+  out.append(name);
+  out += '"';
+}
+
+}  // namespace
+
+std::string quote_ident(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  append_quoted_ident(out, name);
+  return out;
 }
 
 std::string array_literal(const std::vector<std::string>& items) {
@@ -27,14 +40,14 @@ std::string array_literal(const std::vector<std::string>& items) {
 }
 
 Sql& Sql::ident(std::string_view name) {
-  text += quote_ident(name);
+  append_quoted_ident(text, name);
   return *this;
 }
 
 Sql& Sql::qualified(std::string_view schema, std::string_view name) {
-  text += quote_ident(schema);
+  append_quoted_ident(text, schema);
   text += '.';
-  text += quote_ident(name);
+  append_quoted_ident(text, name);
   return *this;
 }
 
@@ -44,12 +57,14 @@ std::string Sql::placeholder(std::optional<std::string> value) {
 }
 
 Sql& Sql::param(std::optional<std::string> value) {
-  text += placeholder(std::move(value));
+  params.push_back(std::move(value));
+  text += '$';
+  text += std::to_string(params.size());
   return *this;
 }
 
 Sql& Sql::param_cast(std::optional<std::string> value, std::string_view type) {
-  text += placeholder(std::move(value));
+  param(std::move(value));
   text += "::";
   text += type;
   return *this;

@@ -105,6 +105,8 @@ class Snapshot {
   // once per Snapshot and copied from then on (a FastCGI worker or warm Lambda serves many
   // requests from one snapshot).
   Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
+  // The same without a copy, for reading only: null when absent; valid while the Snapshot lives.
+  Result<const Table*> table_ref(std::string_view schema, std::string_view name) const;
   // Raw JSON of a table entry (for comparing snapshots).
   std::optional<std::string_view> raw_table(std::string_view schema, std::string_view name) const;
   // Raw JSON of a function group (overloads), for the RPC planner.
