@@ -259,6 +259,10 @@ void log_request(const Context& ctx, const Request& req, const Response& res) {
 
 Response handle(const Request& req, Context& ctx) {
   bool head = req.method == "HEAD";
+  // About 2-3 KiB per parsed table: a worker keeps well under 1 MiB whatever the schema's size,
+  // and an application's usual working set of tables stays parsed.
+  constexpr size_t kTableCacheLimit = 256;
+  if (ctx.snapshot) ctx.snapshot->trim_cache(kTableCacheLimit);
   Response res;
   if (ctx.startup_error) {
     res = render_error(*ctx.startup_error);

@@ -314,6 +314,10 @@ Result<const Table*> Snapshot::table_ref(std::string_view schema, std::string_vi
   return &tables_.emplace(std::move(key), std::move(*t)).first->second;
 }
 
+void Snapshot::trim_cache(size_t max_tables) const {
+  if (tables_.size() > max_tables) tables_.clear();
+}
+
 Result<std::optional<Table>> Snapshot::table(std::string_view schema, std::string_view name) const {
   auto t = table_ref(schema, name);
   if (!t) return t.take_error();

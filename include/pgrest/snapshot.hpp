@@ -105,8 +105,13 @@ class Snapshot {
   // once per Snapshot and copied from then on (a FastCGI worker or warm Lambda serves many
   // requests from one snapshot).
   Result<std::optional<Table>> table(std::string_view schema, std::string_view name) const;
-  // The same without a copy, for reading only: null when absent; valid while the Snapshot lives.
+  // The same without a copy, for reading only: null when absent; valid while the Snapshot lives
+  // and until the next trim_cache().
   Result<const Table*> table_ref(std::string_view schema, std::string_view name) const;
+  // Forgets the parsed tables when more than `max_tables` are kept, so a long-lived worker's memory
+  // stays bounded however large the schema. Call it between requests (it invalidates table_ref).
+  void trim_cache(size_t max_tables) const;
+  size_t cached_tables() const { return tables_.size(); }
   // Raw JSON of a table entry (for comparing snapshots).
   std::optional<std::string_view> raw_table(std::string_view schema, std::string_view name) const;
   // Raw JSON of a function group (overloads), for the RPC planner.
@@ -132,8 +137,7 @@ class Snapshot {
   SnapshotMeta meta_;
   // Sorted by role name (the introspection orders them); few roles, read from the parsed meta.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> role_settings_;
-  // Only tables that exist are cached, so the cache is bounded by the snapshot's size whatever
-  // names requests make up.
+  // Only tables that exist are cached, so made-up names cannot fill it; trim_cache bounds it.
   mutable std::unordered_map<std::string, Table> tables_;
 };
 

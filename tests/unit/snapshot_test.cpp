@@ -96,6 +96,25 @@ BOOST_AUTO_TEST_CASE(cached_tables_are_copies) {
   BOOST_TEST((*moved.table("api", "items"))->columns.size() == 3u);
 }
 
+// The parsed tables a worker keeps are bounded: trim_cache forgets them past the limit, and the
+// tables are parsed again on demand.
+BOOST_AUTO_TEST_CASE(table_cache_is_trimmed_past_its_limit) {
+  TempFile f;
+  BOOST_REQUIRE(write_snapshot(f.path, kDoc).ok());
+  auto s = Snapshot::open(f.path);
+  BOOST_REQUIRE(s.ok());
+  BOOST_TEST(s->cached_tables() == 0u);
+  BOOST_REQUIRE(s->table("api", "items")->has_value());
+  BOOST_REQUIRE(*s->table_ref("api", "users") != nullptr);
+  BOOST_TEST(s->cached_tables() == 2u);
+  s->trim_cache(2);
+  BOOST_TEST(s->cached_tables() == 2u);
+  s->trim_cache(1);
+  BOOST_TEST(s->cached_tables() == 0u);
+  BOOST_TEST((*s->table_ref("api", "items"))->columns.size() == 3u);
+  BOOST_TEST(s->cached_tables() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_files_are_errors_not_crashes) {
   TempFile f;
   BOOST_REQUIRE(write_snapshot(f.path, kDoc).ok());
