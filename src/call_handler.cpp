@@ -52,7 +52,7 @@ Result<Response> handle_call(const Request& req, const ApiRequest& api, const Au
   Settings s = request_settings_for(req, ctx, api.schema, auth, plan->read_only);
   s.timezone = plan->read.timezone;
   s.function_settings = plan->settings;
-  Sql settings = build_settings(s);
+  Sql settings = build_settings(std::move(s));
   Sql main = build_call(*plan);
   std::optional<Sql> explain = build_call_count_explain(*plan);
   std::optional<Sql> begin = build_isolation(*plan);

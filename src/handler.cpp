@@ -30,7 +30,7 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   if (!plan) return plan.take_error();
   Settings s = request_settings_for(req, ctx, api.schema, auth, /*read_only=*/true);
   s.timezone = plan->timezone;
-  Sql settings = build_settings(s);
+  Sql settings = build_settings(std::move(s));
   Sql main = build_read(*plan);
   std::optional<Sql> explain = build_count_explain(*plan);
   std::optional<Sql> pre;
@@ -64,7 +64,7 @@ Result<Response> handle_write(const Request& req, const ApiRequest& api, const A
   if (!plan) return plan.take_error();
   Settings s = request_settings_for(req, ctx, api.schema, auth, /*read_only=*/false);
   s.timezone = plan->read.timezone;
-  Sql settings = build_settings(s);
+  Sql settings = build_settings(std::move(s));
   WriteStatements w = build_mutate(*plan, new_guard_nonce());
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);

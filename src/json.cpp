@@ -8,7 +8,15 @@ Ptr parse(std::string_view text) { return Ptr(cJSON_ParseWithLength(text.data(),
 
 void append_quoted(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  // Runs that need no escape (nearly everything) are appended whole.
+  size_t plain = 0;
+  while (plain < s.size()) {
+    const auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  out.append(s.substr(0, plain));
+  for (unsigned char c : s.substr(plain)) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -235,26 +235,27 @@ Settings request_settings(const Request& request, const Config& config, const st
   return s;
 }
 
-Sql build_settings(const Settings& s) {
+Sql build_settings(Settings s) {
   Sql sql;
-  sql.raw("SELECT set_config('search_path', ").param(s.search_path).raw(", true)");
+  sql.text.reserve(400);
+  sql.raw("SELECT set_config('search_path', ").param(std::move(s.search_path)).raw(", true)");
   // The role's own settings go first, as PostgREST applies them: set_config runs with the
   // authenticator's rights (a setting the role may not change is filtered out at snapshot time).
-  for (const auto& [k, v] : s.role_settings) {
-    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  for (auto& [k, v] : s.role_settings) {
+    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
   }
-  sql.raw(", set_config('role', ").param(s.role).raw(", true)");
-  sql.raw(", set_config('request.jwt.claims', ").param(s.claims_json).raw(", true)");
-  sql.raw(", set_config('request.method', ").param(s.method).raw(", true)");
-  sql.raw(", set_config('request.path', ").param(s.path).raw(", true)");
-  sql.raw(", set_config('request.headers', ").param(s.headers_json).raw(", true)");
-  sql.raw(", set_config('request.cookies', ").param(s.cookies_json).raw(", true)");
-  if (s.timezone) sql.raw(", set_config('timezone', ").param(*s.timezone).raw(", true)");
-  for (const auto& [k, v] : s.function_settings) {
-    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  sql.raw(", set_config('role', ").param(std::move(s.role)).raw(", true)");
+  sql.raw(", set_config('request.jwt.claims', ").param(std::move(s.claims_json)).raw(", true)");
+  sql.raw(", set_config('request.method', ").param(std::move(s.method)).raw(", true)");
+  sql.raw(", set_config('request.path', ").param(std::move(s.path)).raw(", true)");
+  sql.raw(", set_config('request.headers', ").param(std::move(s.headers_json)).raw(", true)");
+  sql.raw(", set_config('request.cookies', ").param(std::move(s.cookies_json)).raw(", true)");
+  if (s.timezone) sql.raw(", set_config('timezone', ").param(std::move(*s.timezone)).raw(", true)");
+  for (auto& [k, v] : s.function_settings) {
+    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
   }
-  for (const auto& [k, v] : s.app_settings) {
-    sql.raw(", set_config(").param(k).raw(", ").param(v).raw(", true)");
+  for (auto& [k, v] : s.app_settings) {
+    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
   }
   // One implicit transaction per request (see executor.cpp): GET/HEAD make it read-only.
   if (s.read_only) sql.raw(", set_config('transaction_read_only', 'on', true)");

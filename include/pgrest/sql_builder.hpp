@@ -35,7 +35,7 @@ struct Settings {
 Settings request_settings(const Request& request, const Config& config, const std::string& schema,
                           const std::string& role, const std::string& claims_json, bool read_only);
 
-Sql build_settings(const Settings& settings);
+Sql build_settings(Settings settings);
 Sql build_read(const ReadPlan& plan);
 // `EXPLAIN (FORMAT JSON)` of the count query, for Prefer: count=planned|estimated; sent in the same
 // pipeline as the main statement.
