@@ -6,8 +6,9 @@
 //   sql_floor -c PROCS -d SECONDS TARGET   TARGET like "/items?id=eq.{id}" ({id}: random 1..10000)
 //                                          prints "req/s p50_ms p99_ms"
 //   sql_floor --dump FILE TARGET           writes TARGET's statements for cgi_floor (see there)
-//   sql_floor --fcgi [TARGET]              the stack floor (TARGET or $BENCH_FCGI_TARGET): a FastCGI responder (fd 0, spawned by
-//                                          lighttpd) that answers each request by sending the
+//   sql_floor --fcgi [TARGET]              the stack floor (TARGET or $BENCH_FCGI_TARGET): a
+//                                          FastCGI responder (fd 0, spawned by lighttpd) that
+//                                          answers each request by sending the
 //                                          prebuilt statements for the id in its query string and
 //                                          writing the body PostgreSQL built: the whole chain
 //                                          (lighttpd, FastCGI, PgBouncer, PostgreSQL) with no
