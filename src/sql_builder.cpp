@@ -238,12 +238,16 @@ Settings request_settings(const Request& request, const Config& config, const st
 Sql build_settings(Settings s) {
   Sql sql;
   sql.text.reserve(400);
+  // Name/value pairs (role, function and app settings), values moved into the parameters.
+  auto set_pairs = [&sql](auto& pairs) {
+    for (auto& [k, v] : pairs) {
+      sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
+    }
+  };
   sql.raw("SELECT set_config('search_path', ").param(std::move(s.search_path)).raw(", true)");
   // The role's own settings go first, as PostgREST applies them: set_config runs with the
   // authenticator's rights (a setting the role may not change is filtered out at snapshot time).
-  for (auto& [k, v] : s.role_settings) {
-    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
-  }
+  set_pairs(s.role_settings);
   sql.raw(", set_config('role', ").param(std::move(s.role)).raw(", true)");
   sql.raw(", set_config('request.jwt.claims', ").param(std::move(s.claims_json)).raw(", true)");
   sql.raw(", set_config('request.method', ").param(std::move(s.method)).raw(", true)");
@@ -251,12 +255,8 @@ Sql build_settings(Settings s) {
   sql.raw(", set_config('request.headers', ").param(std::move(s.headers_json)).raw(", true)");
   sql.raw(", set_config('request.cookies', ").param(std::move(s.cookies_json)).raw(", true)");
   if (s.timezone) sql.raw(", set_config('timezone', ").param(std::move(*s.timezone)).raw(", true)");
-  for (auto& [k, v] : s.function_settings) {
-    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
-  }
-  for (auto& [k, v] : s.app_settings) {
-    sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
-  }
+  set_pairs(s.function_settings);
+  set_pairs(s.app_settings);
   // One implicit transaction per request (see executor.cpp): GET/HEAD make it read-only.
   if (s.read_only) sql.raw(", set_config('transaction_read_only', 'on', true)");
   return sql;

@@ -359,14 +359,15 @@ else
         "http://127.0.0.1:$gport/graphql" | grep -q '"item 42"'; then
       # Both sides in interleaved rounds (medians), so that the machine's drift hits both; one
       # second of each GraphQL query first (Node's JIT warms up).
-      DURATION=1 wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua" >/dev/null
-      BENCH_EMBED=1 DURATION=1 wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua" >/dev/null
+      graphql() { wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua"; }  # BENCH_EMBED=1: with reviews
+      DURATION=1 graphql >/dev/null
+      BENCH_EMBED=1 DURATION=1 graphql >/dev/null
       G=() GE=() PI=() PE=() gbad=0
       for ((round = 0; round < ROUNDS; round++)); do
         read -r v _ <<<"$(BENCH_PATH=$ITEM wrk_run 4 "$PGREST_URL" "$LUA")"; PI+=("$v")
-        read -r v _ _ bad <<<"$(wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua")"; G+=("$v") gbad=$((gbad + bad))
+        read -r v _ _ bad <<<"$(graphql)"; G+=("$v") gbad=$((gbad + bad))
         read -r v _ <<<"$(BENCH_PATH=$EMBED wrk_run 4 "$PGREST_URL" "$LUA")"; PE+=("$v")
-        read -r v _ _ bad <<<"$(BENCH_EMBED=1 wrk_run 4 "http://127.0.0.1:$gport" "$ROOT/tests/bench/graphql.lua")"; GE+=("$v") gbad=$((gbad + bad))
+        read -r v _ _ bad <<<"$(BENCH_EMBED=1 graphql)"; GE+=("$v") gbad=$((gbad + bad))
       done
       g4=$(median "${G[@]}") ge4=$(median "${GE[@]}") pi=$(median "${PI[@]}") pe=$(median "${PE[@]}")
       printf 'PostGraphile itemById: %s req/s (rounds: %s; non-2xx %s); pgrest GET /items?id=eq.N %s req/s (rounds: %s); ratio %s; ' \
