@@ -239,8 +239,9 @@ Result<DbResult> Database::run_untimed(const Sql& settings, const Sql& main, boo
     if (auto t = value(r, 0)) db.total = std::strtoll(t->c_str(), nullptr, 10);
     db.page_total = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10);
     db.body = value(r, 2);
-    db.response_headers = value(r, 3);
-    db.response_status = value(r, 4);
+    // '' is a placeholder GUC left defined by an earlier transaction: unset, as NULL.
+    if (auto h = value(r, 3); h && !h->empty()) db.response_headers = std::move(h);
+    if (auto s = value(r, 4); s && !s->empty()) db.response_status = std::move(s);
     if (explain) db.planned_total = plan_rows(out.results[explain_at].get());
     if (PQnfields(r) >= 7) {
       db.location = value(r, 5);

@@ -132,13 +132,11 @@ Sql build_call(const CallPlan& plan) {
   append_node_query(sql, r, kQ, kQ, "", false);
   sql.raw(") SELECT ");
   append_total(sql, r, kQ);
-  sql.raw(" AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
+  sql.raw(" AS total, ").raw(kPageTotal).raw(" AS page_total, ");
   append_body_expr(sql, plan);
-  sql.raw(
-      " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
-      " nullif(current_setting('response.status', true), '') AS response_status");
+  sql.raw(" AS body, ").raw(kResponseGucColumns);
   if (plan.guard.any()) sql.raw(kAffectedColumn);
-  sql.raw(" FROM (SELECT * FROM pgrst_source) _pgrst_t");
+  sql.raw(" FROM pgrst_source _pgrst_t");
   return sql;
 }
 

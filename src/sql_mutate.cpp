@@ -193,14 +193,12 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
   } else {
     sql.raw("SELECT * FROM pgrst_mutation");
   }
-  sql.raw(") SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, ");
+  sql.raw(") SELECT NULL::bigint AS total, ").raw(kPageTotal).raw(" AS page_total, ");
   if (plan.ret == Return::representation) append_body(sql, plan.read.media.output, false);
   else sql.raw("NULL::text");
-  sql.raw(
-      " AS body, nullif(current_setting('response.headers', true), '') AS response_headers,"
-      " nullif(current_setting('response.status', true), '') AS response_status, ");
+  sql.raw(" AS body, ").raw(kResponseGucColumns).raw(", ");
   if (plan.location) {
-    sql.raw("CASE WHEN pg_catalog.count(_pgrst_t) = 1 THEN (SELECT json_build_array(");
+    sql.raw("CASE WHEN ").raw(kPageTotal).raw(" = 1 THEN (SELECT json_build_array(");
     for (size_t i = 0; i < t.pk.size(); ++i) {
       if (i) sql.raw(", ");
       sql.raw("m.").ident(t.pk[i]).raw("::text");
@@ -222,7 +220,7 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
   checks.max_affected = plan.max_affected;
   checks.rollback = plan.rollback;
   if (checks.any()) sql.raw(kAffectedColumn);
-  sql.raw(" FROM (SELECT * FROM pgrst_source) _pgrst_t");
+  sql.raw(" FROM pgrst_source _pgrst_t");
   out.guard = build_guard(checks, nonce);
   return out;
 }

@@ -55,8 +55,17 @@ void append_total(Sql& sql, const ReadPlan& plan, const std::string& q);
 // GROUP BY of the non-aggregated fields when `fields` has an aggregate (nothing otherwise).
 void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
                      const std::vector<SelectField>& fields);
-// The body column over the `pgrst_source` CTE, aggregated from `_pgrst_t` rows (NULL for HEAD).
+// The body column, aggregated from `_pgrst_t` rows (NULL for HEAD). CSV also reads its header
+// from the `pgrst_source` CTE, which the statement must then define.
 void append_body(Sql& sql, Output output, bool head);
+// The main statement's count, response.headers and response.status columns, which the executor
+// reads. The GUCs are read raw: '' (a placeholder left defined by an earlier transaction on the
+// pooled connection) counts as unset there, which spares PostgreSQL resolving nullif's operator on
+// every request. count(*) equals count(_pgrst_t): a row's whole-row value is never NULL.
+inline constexpr std::string_view kPageTotal = "pg_catalog.count(*)";
+inline constexpr std::string_view kResponseGucColumns =
+    "current_setting('response.headers', true) AS response_headers, "
+    "current_setting('response.status', true) AS response_status";
 // A column (or computed field) reference with its JSON path, as used in filters and ORDER BY.
 void append_field_ref(Sql& sql, const std::string& qualifier, const Table& table, const Field& field);
 void append_filter(Sql& sql, const std::string& qualifier, const Table& table, const Filter& filter);

@@ -308,6 +308,23 @@ BOOST_DATA_TEST_CASE(response_gucs_override_status_and_headers, bdata::make(kFro
   CHECK_ERROR(get(fe, "/rpc/bad_headers"), 500, "PGRST111");
 }
 
+// set_config(..., true) leaves response.status/headers defined as '' on the pooled server
+// connection after the transaction; the next requests there must read that as unset.
+BOOST_DATA_TEST_CASE(response_gucs_end_with_their_request, bdata::make(kFrontends), fe) {
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(get(fe, "/rpc/teapot").status == 418);
+    auto call = get(fe, "/rpc/hello?name=x");
+    BOOST_TEST(call.status == 200, call.body);
+    BOOST_TEST(!call.header("x-tea"));
+    auto read = get(fe, "/items?select=id&limit=1");
+    BOOST_TEST(read.status == 200, read.body);
+    BOOST_TEST(!read.header("x-tea"));
+    auto write = post(fe, "/rpc/created", "");
+    BOOST_TEST(write.status == 201);
+    BOOST_TEST(get(fe, "/items?select=id&limit=1").status == 200);
+  }
+}
+
 BOOST_DATA_TEST_CASE(raise_with_custom_sqlstates, bdata::make(kFrontends), fe) {
   auto pt = post(fe, "/rpc/pay", "");
   CHECK_ERROR(pt, 402, "PT402");

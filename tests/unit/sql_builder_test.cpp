@@ -92,15 +92,29 @@ BOOST_AUTO_TEST_CASE(read_statement_shape) {
   plan.range.offset = 20;
   Sql sql = build_read(plan);
   BOOST_TEST(sql.text ==
-             "WITH pgrst_source AS (SELECT CAST(\"test\".\"items\".\"id\" AS \"text\") AS \"ident\" "
-             "FROM \"test\".\"items\" WHERE \"test\".\"items\".\"id\" = $1 LIMIT $2 OFFSET $3) "
-             "SELECT NULL::bigint AS total, pg_catalog.count(_pgrst_t) AS page_total, "
+             "SELECT NULL::bigint AS total, pg_catalog.count(*) AS page_total, "
              "coalesce(json_agg(_pgrst_t), '[]')::text AS body, "
-             "nullif(current_setting('response.headers', true), '') AS response_headers, "
-             "nullif(current_setting('response.status', true), '') AS response_status "
-             "FROM (SELECT * FROM pgrst_source) _pgrst_t");
+             "current_setting('response.headers', true) AS response_headers, "
+             "current_setting('response.status', true) AS response_status "
+             "FROM (SELECT CAST(\"test\".\"items\".\"id\" AS \"text\") AS \"ident\" "
+             "FROM \"test\".\"items\" WHERE \"test\".\"items\".\"id\" = $1 LIMIT $2 OFFSET $3) "
+             "_pgrst_t");
   BOOST_TEST(sql.params.size() == 3u);
   BOOST_TEST(*sql.params[0] == "5");
+}
+
+// CSV reads the rows twice (header and lines), so only it gets the pgrst_source CTE.
+BOOST_AUTO_TEST_CASE(csv_reads_its_rows_from_one_cte) {
+  ReadPlan plan;
+  plan.table = items();
+  plan.select = {SelectField{Field{"id", {}}, {}, {}, {}, {}}};
+  plan.media.output = Output::csv;
+  Sql sql = build_read(plan);
+  BOOST_TEST(sql.text.rfind("WITH pgrst_source AS (SELECT ", 0) == 0u, sql.text);
+  BOOST_TEST(sql.text.find("FROM pgrst_source AS hh") != std::string::npos, sql.text);
+  BOOST_TEST(sql.text.ends_with(" FROM pgrst_source _pgrst_t"), sql.text);
+  plan.head = true;
+  BOOST_TEST(build_read(plan).text.find("pgrst_source") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(identifiers_are_quoted) {
