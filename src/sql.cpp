@@ -26,17 +26,27 @@ std::string quote_ident(std::string_view name) {
 }
 
 std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
+  size_t size = 2;
+  for (const auto& item : items) size += item.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out += '{';
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
     out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
+    const std::string& item = items[i];
+    size_t run = 0;  // start of the span not yet copied
+    for (size_t at = 0; at < item.size(); ++at) {
+      if (item[at] != '"' && item[at] != '\\') continue;
+      out.append(item, run, at - run);
+      out += '\\';
+      run = at;
     }
+    out.append(item, run);
     out += '"';
   }
-  return out + "}";
+  out += '}';
+  return out;
 }
 
 Sql& Sql::ident(std::string_view name) {

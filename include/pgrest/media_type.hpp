@@ -31,7 +31,7 @@ enum class Output {
 };
 
 struct Offer {
-  Output output;
+  Output output = Output::json;
   std::string media;  // as written in Content-Type, e.g. "application/json"
   std::map<std::string, std::string> params = {};  // filled by negotiate(): the accepted entry's
   // Output::handler: the aggregate that renders the rows (a custom media type handler).

@@ -369,6 +369,17 @@ BOOST_DATA_TEST_CASE(request_gucs_are_readable, bdata::make(kFrontends), fe) {
              r.body);
 }
 
+// The settings travel inside a text-array parameter: quotes, backslashes, braces and commas in a
+// header value must arrive unchanged.
+BOOST_DATA_TEST_CASE(request_gucs_keep_every_character, bdata::make(kFrontends), fe) {
+  const std::string probe = R"(a"b\c{d},e NULL ')";
+  auto r = http("POST", base_url(fe), "/rpc/request_info",
+                {{"Content-Type", "application/json"}, {"X-Probe", probe}}, "");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(json_norm(r.body).find(R"("probe":"a\"b\\c{d},e NULL '")") != std::string::npos,
+             r.body);
+}
+
 BOOST_DATA_TEST_CASE(function_settings_are_hoisted, bdata::make(kFrontends), fe) {
   BOOST_TEST(get(fe, "/rpc/timeout_setting").body == R"("1234ms")");
   BOOST_TEST(get(fe, "/rpc/isolation").body == R"("serializable")");

@@ -78,7 +78,37 @@ BOOST_AUTO_TEST_CASE(settings_are_parameters) {
   config.app_settings["app.settings.x"] = kHostile[3];
   Sql sql = build_settings(request_settings(req, config, "test", kHostile[4], kHostile[5], true));
   BOOST_TEST(!contains_hostile(sql.text), sql.text);
-  BOOST_TEST(sql.text.find("transaction_read_only") != std::string::npos);
+  BOOST_TEST(sql.params.at(0).value_or("").ends_with(R"(,"transaction_read_only"})"));
+}
+
+BOOST_AUTO_TEST_CASE(array_literal_escapes_quotes_and_backslashes_only) {
+  BOOST_TEST(array_literal({"a\"b", "c\\d", "", "{x},y NULL", "plain"}) ==
+             R"({"a\"b","c\\d","","{x},y NULL","plain"})");
+  BOOST_TEST(array_literal({}) == "{}");
+}
+
+// The settings travel as two text arrays (names, values) set in order by one set_config call.
+BOOST_AUTO_TEST_CASE(settings_statement_shape) {
+  Settings s;
+  s.search_path = "\"test\", \"public\"";
+  s.role = "web_anon";
+  s.claims_json = R"({"role":"web_anon"})";
+  s.method = "GET";
+  s.path = "/items";
+  s.headers_json = R"({"x":"a\"b"})";
+  s.cookies_json = "{}";
+  s.timezone = "UTC";
+  s.app_settings["app.settings.k"] = "v";
+  s.read_only = true;
+  Sql sql = build_settings(s);
+  BOOST_TEST(sql.text == "SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)");
+  BOOST_TEST(sql.params.size() == 2u);
+  BOOST_TEST(*sql.params[0] ==
+             R"({"search_path","role","request.jwt.claims","request.method","request.path",)"
+             R"("request.headers","request.cookies","timezone","app.settings.k","transaction_read_only"})");
+  BOOST_TEST(*sql.params[1] ==
+             R"({"\"test\", \"public\"","web_anon","{\"role\":\"web_anon\"}","GET","/items",)"
+             R"("{\"x\":\"a\\\"b\"}","{}","UTC","v","on"})");
 }
 
 BOOST_AUTO_TEST_CASE(read_statement_shape) {
