@@ -41,7 +41,7 @@ MEM_N=${BENCH_MEM_REQUESTS:-10000}
 MISSED=()
 PIDS_TO_STOP=()
 # BENCH_ONLY="1 4": only those figures (2 includes 3; 5's CGI part and 6's CGI lines use 4's runs;
-# also "jwt" and "lambda").
+# also "jwt", "lambda" and "sql", PostgreSQL's instructions per request).
 only() { [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $1 "* ]]; }
 cg=0 cgrss=0 wdrss=0 flrss=0
 
@@ -192,6 +192,14 @@ for target in "$ITEM" "$EMBED"; do
   printf '  (the floors'"'"' own p99/p50 in the same rounds: SQL %s, HTTP %s)\n' \
     "$(calc "$(median "${S1P99[@]}") / $s1p50")" "$(calc "$(median "${H1P99[@]}") / $h1p50")"
 done
+fi
+
+# ---- PostgreSQL's work per request ---------------------------------------------------------------
+if only sql; then
+echo "== PostgreSQL's work per request: instructions one backend executes for pgrest's settings + main statement (callgrind, exact; a scratch cluster, tests/bench/pg_cost.sh)"
+BENCH_FIXTURE=$ROOT/tests/bench/fixtures/00_bench.sql "$ROOT/tests/bench/pg_cost.sh" "$ITEM" "$EMBED" |
+  while read -r n target; do printf '  %s: %s instructions per request\n' "${target/\{id\}/N}" "$n"; done
+echo
 fi
 
 # ---- 4. the CGI cold path ----------------------------------------------------------------------

@@ -5,6 +5,9 @@
 //
 //   sql_floor -c PROCS -d SECONDS TARGET   TARGET like "/items?id=eq.{id}" ({id}: random 1..10000)
 //                                          prints "req/s p50_ms p99_ms"
+//   sql_floor -n COUNT TARGET              sends TARGET's statements COUNT times from one
+//                                          connection, prints the backend's pid and exits
+//                                          (pg_cost.sh counts PostgreSQL's instructions for them)
 //   sql_floor --dump FILE TARGET           writes TARGET's statements for cgi_floor (see there)
 //   sql_floor --fcgi [TARGET]              the stack floor (TARGET or $BENCH_FCGI_TARGET): a
 //                                          FastCGI responder (fd 0, spawned by lighttpd) that
@@ -183,9 +186,28 @@ bool dump(const Statements& st, const char* file) {
 
 }  // namespace
 
+// -n: `count` requests from one connection, nothing measured on this side.
+int run_count(const std::vector<Statements>& pool, const char* uri, long count) {
+  PGconn* c = PQconnectdb(uri);
+  if (PQstatus(c) != CONNECTION_OK || PQenterPipelineMode(c) != 1) {
+    std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
+    return 1;
+  }
+  for (long i = 0; i < count; ++i) {
+    if (!run_once(c, pool[static_cast<size_t>(i) % pool.size()])) {
+      std::fprintf(stderr, "sql_floor: request failed: %s", PQerrorMessage(c));
+      return 1;
+    }
+  }
+  std::printf("%d\n", PQbackendPID(c));  // the backend's pid, for pg_cost.sh
+  PQfinish(c);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   int procs = 4;
   double seconds = 5;
+  long count = 0;
   const char* dump_file = nullptr;
   bool fcgi = false;
   std::string target;
@@ -193,13 +215,14 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "-c" && i + 1 < argc) procs = std::atoi(argv[++i]);
     else if (a == "-d" && i + 1 < argc) seconds = std::atof(argv[++i]);
+    else if (a == "-n" && i + 1 < argc) count = std::atol(argv[++i]);
     else if (a == "--dump" && i + 1 < argc) dump_file = argv[++i];
     else if (a == "--fcgi") fcgi = true;
     else target = a;
   }
   if (fcgi && target.empty() && std::getenv("BENCH_FCGI_TARGET")) target = std::getenv("BENCH_FCGI_TARGET");
   if (target.empty() || procs < 1) {
-    std::fprintf(stderr, "usage: sql_floor [-c PROCS] [-d SECONDS] [--dump FILE] TARGET\n");
+    std::fprintf(stderr, "usage: sql_floor [-c PROCS] [-d SECONDS | -n COUNT] [--dump FILE] TARGET\n");
     return 2;
   }
   std::vector<std::string> env;
@@ -221,6 +244,7 @@ int main(int argc, char** argv) {
     if (!build(replace_id(target, 1 + static_cast<int>(rng() % 10000)), ctx, st)) return 2;
   }
   if (dump_file) return dump(pool[0], dump_file) ? 0 : 1;
+  if (count > 0) return run_count(pool, ctx.config.db_uri.c_str(), count);
 
   std::vector<std::pair<pid_t, int>> kids;
   for (int i = 0; i < procs; ++i) {
