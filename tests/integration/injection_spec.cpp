@@ -224,7 +224,7 @@ BOOST_AUTO_TEST_CASE(payloads_never_become_statement_text) {
   PgLog log = read_pg_log(log_start);
   // The log really holds our statements and their parameters (or this test proves nothing).
   bool settings_seen = false;
-  for (const auto& s : log.statements) settings_seen |= s.find("SELECT set_config(k, v, true) FROM unnest(") != std::string::npos;
+  for (const auto& s : log.statements) settings_seen |= s.find("SELECT set_config(unnest(") != std::string::npos;
   BOOST_TEST(settings_seen);
   BOOST_TEST(log.rest.find("parameters: $1 = ") != std::string::npos);
 
