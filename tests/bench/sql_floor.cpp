@@ -83,6 +83,15 @@ bool send(PGconn* c, const Sql& sql) {
                            nullptr, nullptr, 0) == 1;
 }
 
+// A connection in pipeline mode, or nullptr (reported) when that fails.
+PGconn* connect_pipelined(const char* uri) {
+  PGconn* c = PQconnectdb(uri);
+  if (PQstatus(c) == CONNECTION_OK && PQenterPipelineMode(c) == 1) return c;
+  std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
+  PQfinish(c);
+  return nullptr;
+}
+
 // One request: both statements and a Sync in one flight, then every result up to the Sync; the
 // main statement's body column goes to `body` when given.
 bool run_once(PGconn* c, const Statements& st, std::string* body = nullptr) {
@@ -104,11 +113,8 @@ bool run_once(PGconn* c, const Statements& st, std::string* body = nullptr) {
 
 // A child process: requests until the deadline; writes its latencies (ms, as doubles) to `fd`.
 int worker(const std::vector<Statements>& pool, const char* uri, double seconds, int fd) {
-  PGconn* c = PQconnectdb(uri);
-  if (PQstatus(c) != CONNECTION_OK || PQenterPipelineMode(c) != 1) {
-    std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
-    return 1;
-  }
+  PGconn* c = connect_pipelined(uri);
+  if (!c) return 1;
   std::mt19937 rng(static_cast<unsigned>(getpid()));
   std::vector<double> lat;
   auto end = Clock::now() + std::chrono::duration<double>(seconds);
@@ -136,11 +142,8 @@ int worker(const std::vector<Statements>& pool, const char* uri, double seconds,
 
 // --fcgi: pool[id - 1] holds the statements for id; one connection kept for the process's life.
 int serve_fcgi(const std::vector<Statements>& pool, const char* uri) {
-  PGconn* c = PQconnectdb(uri);
-  if (PQstatus(c) != CONNECTION_OK || PQenterPipelineMode(c) != 1) {
-    std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
-    return 1;
-  }
+  PGconn* c = connect_pipelined(uri);
+  if (!c) return 1;
   FCGX_Request request;
   FCGX_Init();
   FCGX_InitRequest(&request, 0, 0);
@@ -188,11 +191,8 @@ bool dump(const Statements& st, const char* file) {
 
 // -n: `count` requests from one connection, nothing measured on this side.
 int run_count(const std::vector<Statements>& pool, const char* uri, long count) {
-  PGconn* c = PQconnectdb(uri);
-  if (PQstatus(c) != CONNECTION_OK || PQenterPipelineMode(c) != 1) {
-    std::fprintf(stderr, "sql_floor: %s", PQerrorMessage(c));
-    return 1;
-  }
+  PGconn* c = connect_pipelined(uri);
+  if (!c) return 1;
   for (long i = 0; i < count; ++i) {
     if (!run_once(c, pool[static_cast<size_t>(i) % pool.size()])) {
       std::fprintf(stderr, "sql_floor: request failed: %s", PQerrorMessage(c));
