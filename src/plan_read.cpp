@@ -60,6 +60,13 @@ struct Resolver {
   }
 };
 
+// `select=count` and `rel(count)` naming no column or computed field: PostgreSQL reads
+// `alias.count` as `count(alias)`, the row count PostgREST clients ask for this way even with
+// aggregates disabled.
+bool legacy_count(const SelectField& f) {
+  return f.field.name == "count" && f.field.json_path.empty() && !f.aggregate;
+}
+
 // Resolves `items` (a select list) for `node`, recursing into embeds. `depth` bounds nesting.
 Status build_node(ReadNode& node, const std::vector<SelectItem>& items, const Snapshot& snapshot,
                   const Config& config, int& counter, int depth) {
@@ -92,7 +99,7 @@ Status build_node(ReadNode& node, const std::vector<SelectItem>& items, const Sn
     const auto& field = std::get<SelectField>(item.item);
     if (field.aggregate && !config.db_aggregates_enabled) return errors::aggregates_disabled();
     if (field.field.name != "*") {
-      if (auto st = resolve.field(field.field); !st) return st;
+      if (auto st = resolve.field(field.field); !st && !legacy_count(field)) return st;
     }
     node.select.push_back(field);
   }

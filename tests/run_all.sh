@@ -151,6 +151,8 @@ boost_suite faults "$BUILD_DIR/integration_tests" env BOOST_TEST_RUN_FILTERS=fau
 # A FastCGI worker under valgrind memcheck over 1,000 requests (skipped in a sanitizer build).
 script_suite memcheck env BUILD="$BUILD_DIR" "$ROOT/tests/memcheck/run.sh"
 script_suite browser env BUILD="$BUILD_DIR" "$ROOT/tests/browser/run.sh"
+# @supabase/postgrest-js, unchanged, against its own chat schema.
+script_suite client env BUILD="$BUILD_DIR" "$ROOT/tests/client/run.sh"
 script_suite deploy env BUILD="$BUILD_DIR" "$ROOT/tests/deploy/run.sh"
 [[ -n $SAN_LOGS ]] && sanitizer_logs
 # ----------------------------------------------------------------------------------------------------

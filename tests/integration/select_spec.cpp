@@ -18,6 +18,24 @@ BOOST_AUTO_TEST_CASE(aggregates_are_off_by_default) {
   BOOST_TEST(r.body.find("Use of aggregate functions is not allowed") != std::string::npos);
 }
 
+// The column-style count PostgREST clients use (`.select('*, films(count)')` in postgrest-js):
+// `alias.count` is PostgreSQL's `count(alias)`, so it works with aggregates off.
+BOOST_AUTO_TEST_CASE(column_style_count_works_with_aggregates_off) {
+  auto all = get("fastcgi", "/sales?select=count");
+  BOOST_TEST(all.status == 200, all.body);
+  BOOST_TEST(json_norm(all.body) == R"([{"count":3}])", all.body);
+  auto north = get("fastcgi", "/sales?select=n:count::text&region=eq.north");
+  BOOST_TEST(json_norm(north.body) == R"([{"n":"2"}])", north.body);
+  auto embedded = get("fastcgi", "/directors?select=name,films!films_director_id_fkey(count)&order=id");
+  BOOST_TEST(embedded.status == 200, embedded.body);
+  BOOST_TEST(json_norm(embedded.body) == json_norm(R"([{"name":"Kubrick","films":[{"count":1}]},
+    {"name":"Kurosawa","films":[{"count":2}]},{"name":"Nobody","films":[{"count":0}]}])"), embedded.body);
+  // Still PostgreSQL's rules: no other column without GROUP BY, no JSON path, not a filter.
+  CHECK_ERROR(get("fastcgi", "/sales?select=region,count"), 400, "42803");
+  CHECK_ERROR(get("fastcgi", "/sales?select=count->>x"), 400, "42703");
+  CHECK_ERROR(get("fastcgi", "/sales?count=eq.3"), 400, "42703");
+}
+
 BOOST_AUTO_TEST_CASE(aggregates_when_enabled) {
   std::vector<std::string> on = {"PGRST_DB_AGGREGATES_ENABLED=true"};
   auto sum = cgi("GET", "/sales?select=amount.sum()", on);
