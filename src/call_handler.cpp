@@ -55,7 +55,8 @@ Result<Response> handle_call(const Request& req, const ApiRequest& api, const Au
   Sql settings = build_settings(std::move(s));
   Sql main = build_call(*plan);
   std::optional<Sql> explain = build_call_count_explain(*plan);
-  std::optional<Sql> begin = build_isolation(*plan);
+  std::optional<Sql> begin =
+      build_isolation(plan->isolation ? plan->isolation : role_isolation(ctx, auth.role));
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
   Guard guard = build_guard(plan->guard, new_guard_nonce());

@@ -21,9 +21,6 @@
 namespace pgrest {
 namespace {
 
-
-
-
 Result<Response> handle_read(const Request& req, const ApiRequest& api, const Auth& auth,
                              Context& ctx) {
   auto plan = plan_read(api, *ctx.snapshot, ctx.config);
@@ -35,8 +32,10 @@ Result<Response> handle_read(const Request& req, const ApiRequest& api, const Au
   std::optional<Sql> explain = build_count_explain(*plan);
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
+  std::optional<Sql> begin = build_isolation(role_isolation(ctx, auth.role));
   auto db = ctx.db->run(settings, main, /*retry_safe=*/true, auth.authenticated,
-                        explain ? &*explain : nullptr, pre ? &*pre : nullptr);
+                        explain ? &*explain : nullptr, pre ? &*pre : nullptr,
+                        begin ? &*begin : nullptr);
   if (!db) return db.take_error();
   if (plan->count == ReadPlan::Count::planned) {
     db->total = db->planned_total;
@@ -68,9 +67,10 @@ Result<Response> handle_write(const Request& req, const ApiRequest& api, const A
   WriteStatements w = build_mutate(*plan, new_guard_nonce());
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
+  std::optional<Sql> begin = build_isolation(role_isolation(ctx, auth.role));
   // Never retried: a write that may have reached the server is not sent twice.
   auto db = ctx.db->run(settings, w.main, /*retry_safe=*/false, auth.authenticated, nullptr,
-                        pre ? &*pre : nullptr, nullptr,
+                        pre ? &*pre : nullptr, begin ? &*begin : nullptr,
                         w.guard.statements.empty() ? nullptr : &w.guard);
   if (!db) return db.take_error();
   auto res = write_response(*plan, *db);
@@ -198,13 +198,19 @@ Settings request_settings_for(const Request& req, const Context& ctx, const std:
                               const Auth& auth, bool read_only) {
   Settings s = request_settings(req, ctx.config, schema, auth.role, auth.claims_json, read_only);
   for (const auto& kv : ctx.snapshot->role_settings(auth.role)) {
-    // PostgREST turns this one into BEGIN's isolation level, never a setting.
-    if (kv.first != "default_transaction_isolation") s.role_settings.push_back(kv);
+    if (kv.first != "default_transaction_isolation") s.role_settings.push_back(kv);  // role_isolation
   }
   if (ctx.statement_timeout_ms) {
     s.role_settings.emplace_back("statement_timeout", std::to_string(*ctx.statement_timeout_ms) + "ms");
   }
   return s;
+}
+
+std::optional<std::string> role_isolation(const Context& ctx, const std::string& role) {
+  for (const auto& [key, value] : ctx.snapshot->role_settings(role)) {
+    if (key == "default_transaction_isolation") return isolation_keywords(value);
+  }
+  return std::nullopt;
 }
 
 Context make_context(const std::vector<std::string>& env, const std::optional<std::string>& file) {

@@ -416,10 +416,7 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
     if (eq == std::string::npos) continue;
     std::string key = setting.substr(0, eq), value = setting.substr(eq + 1);
     if (key == "default_transaction_isolation") {
-      static const std::map<std::string, std::string> levels = {
-          {"serializable", "SERIALIZABLE"}, {"repeatable read", "REPEATABLE READ"},
-          {"read committed", "READ COMMITTED"}, {"read uncommitted", "READ UNCOMMITTED"}};
-      if (auto it = levels.find(to_lower(value)); it != levels.end()) plan.isolation = it->second;
+      plan.isolation = isolation_keywords(value);
       continue;
     }
     const auto& hoisted = config.db_hoisted_tx_settings;
@@ -428,6 +425,15 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
     }
   }
   return plan;
+}
+
+std::optional<std::string> isolation_keywords(std::string_view setting) {
+  static const std::map<std::string, std::string, std::less<>> levels = {
+      {"serializable", "SERIALIZABLE"}, {"repeatable read", "REPEATABLE READ"},
+      {"read committed", "READ COMMITTED"}, {"read uncommitted", "READ UNCOMMITTED"}};
+  auto it = levels.find(to_lower(setting));
+  if (it == levels.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace pgrest

@@ -153,10 +153,10 @@ std::optional<Sql> build_call_count_explain(const CallPlan& plan) {
   return sql;
 }
 
-std::optional<Sql> build_isolation(const CallPlan& plan) {
-  if (!plan.isolation) return std::nullopt;
+std::optional<Sql> build_isolation(const std::optional<std::string>& keywords) {
+  if (!keywords) return std::nullopt;
   Sql sql;
-  sql.raw("SET TRANSACTION ISOLATION LEVEL ").raw(*plan.isolation);  // a keyword from plan_call
+  sql.raw("SET TRANSACTION ISOLATION LEVEL ").raw(*keywords);  // fixed keywords, never input
   return sql;
 }
 

@@ -58,5 +58,8 @@ void log_request(const Context& context, const Request& request, const Response&
 // from this, so that ALTER ROLE ... SET reaches every kind of request.
 Settings request_settings_for(const Request& request, const Context& context,
                               const std::string& schema, const Auth& auth, bool read_only);
+// The impersonated role's default_transaction_isolation as SQL keywords: PostgREST makes it the
+// transaction's isolation level (a function's own setting wins), never a setting.
+std::optional<std::string> role_isolation(const Context& context, const std::string& role);
 
 }  // namespace pgrest

@@ -62,7 +62,7 @@ struct CallPlan {
   ReadPlan read;
   bool read_only = true;
   std::vector<std::pair<std::string, std::string>> settings;  // hoisted function settings
-  std::optional<std::string> isolation;  // SQL keywords, e.g. "SERIALIZABLE"
+  std::optional<std::string> isolation;  // SQL keywords, e.g. "SERIALIZABLE"; else the role's
   // What must undo a volatile call's writes: a singular response that is not one row,
   // Prefer: max-affected (with handling=strict), tx=rollback / db-tx-end.
   GuardChecks guard;
@@ -71,5 +71,9 @@ struct CallPlan {
 
 Result<CallPlan> plan_call(const Request& request, const ApiRequest& api, const Snapshot& snapshot,
                            const Config& config);
+
+// A default_transaction_isolation value as SQL keywords ("repeatable read" → "REPEATABLE READ");
+// nothing for a value PostgreSQL would not accept.
+std::optional<std::string> isolation_keywords(std::string_view setting);
 
 }  // namespace pgrest

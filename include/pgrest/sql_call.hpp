@@ -17,9 +17,9 @@ namespace pgrest {
 Sql build_call(const CallPlan& plan);
 // EXPLAIN (FORMAT JSON) of the call's count, for Prefer: count=planned|estimated.
 std::optional<Sql> build_call_count_explain(const CallPlan& plan);
-// `SET TRANSACTION ISOLATION LEVEL ...`, the first statement of the pipeline, when the function
-// sets default_transaction_isolation.
-std::optional<Sql> build_isolation(const CallPlan& plan);
+// `SET TRANSACTION ISOLATION LEVEL <keywords>` (from isolation_keywords), the first statement of
+// the pipeline, when the function or the role sets default_transaction_isolation.
+std::optional<Sql> build_isolation(const std::optional<std::string>& keywords);
 // `SELECT "schema"."fn"()` for db-pre-request (`schema.fn` or an unqualified name).
 Sql build_pre_request(const std::string& function);
 

@@ -399,6 +399,26 @@ BOOST_AUTO_TEST_CASE(isolation_is_not_kept_for_the_next_request) {
   }
 }
 
+BOOST_DATA_TEST_CASE(a_roles_isolation_level_applies_to_its_requests, bdata::make(kFrontends), fe) {
+  const Headers iso = {{"Authorization", "Bearer " + make_token(R"({"role":"web_iso"})")}};
+  auto read = http("GET", base_url(fe), "/tx_isolation", iso, "");
+  BOOST_TEST(read.status == 200, read.body);
+  BOOST_TEST(json_norm(read.body) == R"([{"level":"repeatable read"}])");
+  BOOST_TEST(http("GET", base_url(fe), "/rpc/plain_isolation", iso, "").body == R"("repeatable read")");
+  BOOST_TEST(http("POST", base_url(fe), "/rpc/plain_isolation", iso, "").body == R"("repeatable read")");
+  // The function's own level wins over the role's.
+  BOOST_TEST(http("GET", base_url(fe), "/rpc/isolation", iso, "").body == R"("serializable")");
+  Headers write = iso;
+  write.push_back({"Prefer", "return=representation"});
+  write.push_back({"Content-Type", "application/json"});
+  auto inserted = http("POST", base_url(fe), "/iso_writes?select=level", write, "{}");
+  BOOST_TEST(inserted.status == 201, inserted.body);
+  BOOST_TEST(json_norm(inserted.body) == R"([{"level":"repeatable read"}])");
+  // Other roles, and the next request on the pooled connection, keep the default.
+  BOOST_TEST(json_norm(get(fe, "/tx_isolation").body) == R"([{"level":"read committed"}])");
+  BOOST_TEST(get(fe, "/rpc/plain_isolation").body == R"("read committed")");
+}
+
 BOOST_AUTO_TEST_CASE(pre_request_rejects_by_header_and_sets_headers) {
   std::vector<std::string> env = {"PGRST_DB_PRE_REQUEST=test.pre_check"};
   auto blocked = cgi("GET", "/rpc/hello?name=x", env, {{"X-Block", "yes"}});

@@ -81,10 +81,10 @@ BOOST_DATA_TEST_CASE(values_only_travel_as_params, bdata::make(kHostile), value)
 BOOST_AUTO_TEST_CASE(pre_request_and_isolation_statements) {
   BOOST_TEST(build_pre_request("auth.check").text == R"(SELECT "auth"."check"())");
   BOOST_TEST(build_pre_request("check").text == R"(SELECT "check"())");
-  CallPlan p;
-  BOOST_TEST(!build_isolation(p).has_value());
-  p.isolation = "SERIALIZABLE";
-  BOOST_TEST(build_isolation(p)->text == "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+  BOOST_TEST(!build_isolation(std::nullopt).has_value());
+  BOOST_TEST(build_isolation(isolation_keywords("Repeatable Read"))->text ==
+             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  BOOST_TEST(!isolation_keywords("serializable; drop table x").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(pgrst_raise_defines_the_response) {
