@@ -81,6 +81,8 @@ Result<ApiRequest> parse_api_request(const Request& req, const Config& config) {
   const std::string& m = req.method;
   if (m == "OPTIONS") {
     api.action = Action::options;
+  } else if (api.target == Target::root && m != "GET" && m != "HEAD") {
+    return errors::unsupported_method(m);  // the root only describes the API
   } else if (api.target == Target::function) {
     if (m != "GET" && m != "HEAD" && m != "POST") return errors::rpc_method(m);
     api.action = Action::call;

@@ -105,6 +105,11 @@ Error max_affected(long long rows) {
   return make(400, "PGRST124", "Query result exceeds max-affected preference constraint",
               "The query affects " + std::to_string(rows) + " rows");
 }
+Error max_affected_rpc() {
+  return make(400, "PGRST128",
+              "Function must return SETOF or TABLE when max-affected preference is used with "
+              "handling=strict");
+}
 Error not_implemented(std::string details) {
   return make(400, "PGRST127", "Feature not implemented", std::move(details));
 }

@@ -124,8 +124,9 @@ Result<Response> handle_root(const Request& req, const ApiRequest& api, const Au
     if (a.essence() == media->media || a.essence() == "*/*") break;
   }
   Response res;
-  res.headers.push_back({"Content-Type", media->media + (scope.v3_1 ? "; version=3.1" : "") +
-                                             "; charset=utf-8"});
+  // Whichever type was accepted, the document is OpenAPI's, as PostgREST labels it.
+  res.headers.push_back({"Content-Type", std::string("application/openapi+json") +
+                                             (scope.v3_1 ? "; version=3.1" : "") + "; charset=utf-8"});
   res.body = openapi_document(*ctx.snapshot, ctx.config, api.schema,
                               std::string(req.header("host").value_or("")), scope);
   return res;
@@ -290,6 +291,9 @@ Response handle(const Request& req, Context& ctx) {
     }
   }
   if (!ctx.startup_error) add_cors_headers(req, ctx.config, res);
+  if (const auto& trace = ctx.config.server_trace_header) {
+    if (auto id = req.header(to_lower(*trace))) res.headers.push_back({*trace, std::string(*id)});
+  }
   // An error answered to HEAD keeps its status and headers but, as any HEAD, no body.
   finish(res, head && res.status < 400 ? true : false);
   if (head) res.body.clear();

@@ -399,6 +399,7 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
   // without a guard) and a rollback changes nothing. max-affected counts the rows returned.
   const Preferences& p = api.prefs;
   if (p.strict() && p.max_affected) {
+    if (!f.setof) return errors::max_affected_rpc();
     plan.guard.max_affected = p.max_affected;
     plan.max_affected_applied = true;
   }

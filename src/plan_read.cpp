@@ -89,6 +89,12 @@ Status build_node(ReadNode& node, const std::vector<SelectItem>& items, const Sn
       if (auto st = build_node(embed.node, e->children, snapshot, config, counter, depth + 1); !st) {
         return st;
       }
+      // A to-many spread turns each column into an array; an aggregate has no such form (v13).
+      if (embed.spread && !embed.rel.to_one &&
+          std::any_of(embed.node.select.begin(), embed.node.select.end(),
+                      [](const SelectField& f) { return f.aggregate.has_value(); })) {
+        return errors::not_implemented("Aggregates are not implemented for one-to-many or many-to-many spreads.");
+      }
       // Every embedded level is capped by db-max-rows too.
       if (config.db_max_rows && !embed.rel.to_one) embed.node.range.limit = *config.db_max_rows;
       node.table.embed_refs.emplace_back(

@@ -69,6 +69,7 @@ Error aggregates_disabled();                                    // PGRST123 400
 Error max_affected(long long rows);                             // PGRST124 400
 Error invalid_path();                                           // PGRST125 404
 Error not_implemented(std::string details);                     // PGRST127 400
+Error max_affected_rpc();                                       // PGRST128 400
 Error raise_parse(std::string details, bool message_part);     // PGRST121 500
 // PGRST202 404: `searched` is the part of the details after the function name, `args_in_message`
 // whether the message names the arguments (not for text/xml/bytea bodies).

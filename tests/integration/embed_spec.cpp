@@ -108,6 +108,11 @@ BOOST_AUTO_TEST_CASE(spreads) {
               R"J([{"title":"2001","director":"Kubrick"},{"title":"Ran","director":"Kurosawa"}])J");
   expect_json("/directors?select=name,...films!director_id(title,year)&id=gt.1&order=id&films.order=id",
               R"J([{"name":"Kurosawa","title":["Ran","Dreams"],"year":[1985,1990]},{"name":"Nobody","title":[],"year":[]}])J");
+  // An aggregate inside a to-many spread has no array form: PGRST127, as in v13.
+  auto agg = cgi("GET", "/directors?select=name,...films!director_id(year.max())", {"PGRST_DB_AGGREGATES_ENABLED=true"});
+  CHECK_ERROR(agg, 400, "PGRST127");
+  auto plain = cgi("GET", "/directors?select=name,films!director_id(year.max())&id=eq.2", {"PGRST_DB_AGGREGATES_ENABLED=true"});
+  BOOST_TEST(json_norm(plain.body) == R"([{"name":"Kurosawa","films":[{"max":1990}]}])", plain.body);
 }
 
 BOOST_AUTO_TEST_CASE(embedded_params_order_limit_offset) {

@@ -79,6 +79,14 @@ BOOST_DATA_TEST_CASE(bad_tokens_are_401, bdata::make(kFrontends), fe) {
 
 BOOST_AUTO_TEST_CASE(unknown_method_is_405) {
   CHECK_ERROR(cgi("BREW", "/items"), 405, "PGRST117");
+  // The root only describes the API: writing to it is an unsupported method, not a missing feature.
+  for (const char* m : {"POST", "PATCH", "PUT", "DELETE"}) {
+    BOOST_TEST_CONTEXT(m) {
+      auto r = http(m, base_url("fastcgi"), "/", {{"Content-Type", "application/json"}}, "{}");
+      CHECK_ERROR(r, 405, "PGRST117");
+      BOOST_TEST(r.body.find(std::string("Unsupported HTTP method: ") + m) != std::string::npos, r.body);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(database_unreachable_is_503_quickly) {

@@ -489,6 +489,16 @@ BOOST_DATA_TEST_CASE(max_affected_counts_the_rows_a_call_returns, bdata::make(kF
   auto read_ok = http("GET", base_url(fe), "/rpc/series?n=2", {{"Prefer", "handling=strict, max-affected=2"}}, "");
   BOOST_TEST(read_ok.status == 200);
   BOOST_TEST(read_ok.body == "[1, 2]");
+  // Only a SETOF/TABLE function can be held to it (v13): scalar and void ones are refused
+  // before anything runs.
+  const Headers strict = {{"Prefer", "handling=strict, max-affected=2"}, {"Content-Type", "application/json"}};
+  CHECK_ERROR(http("GET", base_url(fe), "/rpc/add?a=1", strict, ""), 400, "PGRST128");
+  CHECK_ERROR(http("POST", base_url(fe), "/rpc/touch", strict, "{}"), 400, "PGRST128");
+  std::string logs = log_count();
+  auto scalar = http("POST", base_url(fe), "/rpc/add_log", strict, R"({"msg": "never"})");
+  CHECK_ERROR(scalar, 400, "PGRST128");
+  BOOST_TEST(scalar.body.find("Function must return SETOF or TABLE") != std::string::npos, scalar.body);
+  BOOST_TEST(log_count() == logs);
 }
 
 BOOST_AUTO_TEST_CASE(tx_rollback_undoes_a_call_and_answers_as_if_committed) {

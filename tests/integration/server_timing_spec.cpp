@@ -36,6 +36,19 @@ BOOST_AUTO_TEST_CASE(read_call_and_error_carry_the_phases) {
   BOOST_TEST(std::regex_match(t, std::regex(R"(^jwt;dur=\d+\.\d, parse;dur=\d+\.\d, plan;dur=\d+\.\d$)")), t);
 }
 
+// server-trace-header: the request's value of that header comes back on every response.
+BOOST_AUTO_TEST_CASE(trace_header_is_echoed) {
+  const std::vector<std::string> env = {"PGRST_SERVER_TRACE_HEADER=X-Request-Id"};
+  auto ok = cgi("GET", "/items?select=id&id=eq.1", env, {{"X-Request-Id", "req-42"}});
+  BOOST_TEST(ok.status == 200);
+  BOOST_TEST(ok.header("x-request-id").value_or("") == "req-42");
+  auto failed = cgi("GET", "/nope", env, {{"X-Request-Id", "req-43"}});
+  BOOST_TEST(failed.status == 404);
+  BOOST_TEST(failed.header("x-request-id").value_or("") == "req-43");
+  BOOST_TEST(!cgi("GET", "/items?select=id&id=eq.1", env).has_header("x-request-id"));
+  BOOST_TEST(!cgi("GET", "/items?select=id&id=eq.1", {}, {{"X-Request-Id", "req-44"}}).has_header("x-request-id"));
+}
+
 BOOST_DATA_TEST_CASE(absent_unless_enabled, bdata::make(kFrontends), fe) {
   auto r = get(fe, "/items?select=id&id=eq.1");
   BOOST_TEST(r.status == 200);

@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(factories_match_postgrest) {
       {errors::aggregates_disabled(), 400, "PGRST123"},
       {errors::invalid_path(), 404, "PGRST125"},
       {errors::not_implemented("x"), 400, "PGRST127"},
+      {errors::max_affected_rpc(), 400, "PGRST128"},
       {errors::column_not_found("t", "c"), 400, "PGRST204"},
       {errors::table_not_found("s", "t", std::nullopt), 404, "PGRST205"},
       // pgrest's own (PostgREST has no equivalent)
