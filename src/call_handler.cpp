@@ -21,6 +21,7 @@ std::string call_content_type(const Offer& media) {
 Result<Response> call_response(const ApiRequest& api, const CallPlan& plan, const DbResult& db,
                                bool tx_overridable) {
   const ReadPlan& r = plan.read;
+  if (r.explain_for) return explain_response(r, db);
   Response res;
   std::string prefs = read_preference_applied(api, r, tx_overridable, plan.max_affected_applied);
   if (plan.shape == CallShape::none) {
@@ -59,7 +60,9 @@ Result<Response> handle_call(const Request& req, const ApiRequest& api, const Au
       build_isolation(plan->isolation ? plan->isolation : role_isolation(ctx, auth.role));
   std::optional<Sql> pre;
   if (ctx.config.db_pre_request) pre = build_pre_request(*ctx.config.db_pre_request);
-  Guard guard = build_guard(plan->guard, new_guard_nonce());
+  GuardChecks checks = plan->guard;
+  if (plan->read.explain_for) checks = GuardChecks{.rollback = checks.rollback};  // see build_mutate
+  Guard guard = build_guard(checks, new_guard_nonce());
   auto db = ctx.db->run(settings, main, /*retry_safe=*/plan->read_only, auth.authenticated,
                         explain ? &*explain : nullptr, pre ? &*pre : nullptr,
                         begin ? &*begin : nullptr,

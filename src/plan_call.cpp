@@ -140,8 +140,9 @@ std::string widened(const std::string& type) {
   return type;
 }
 
+// `targets`: the offers an application/vnd.pgrst.plan response may explain (db-plan-enabled).
 Result<Offer> negotiate_call(const ApiRequest& api, const Snapshot& snapshot, const Config& config,
-                             const CallPlan& plan) {
+                             const CallPlan& plan, std::vector<Offer>& targets) {
   const Function& fn = plan.fn;
   bool rows = plan.shape == CallShape::rows || plan.shape == CallShape::single_row;
   std::vector<Offer> offers = {
@@ -204,6 +205,8 @@ Result<Offer> negotiate_call(const ApiRequest& api, const Snapshot& snapshot, co
       if (*fn.media_type == "*/*") catch_all = o; else add(o);
     }
   }
+  targets = offers;
+  if (config.db_plan_enabled) add_plan_offers(offers);
   if (!catch_all) return negotiate(api.accept, offers);
   // A `*/*` handler answers everything but the vendor types, which stay built in.
   for (const auto& want : api.accept) {
@@ -389,9 +392,11 @@ Result<CallPlan> plan_call(const Request& req, const ApiRequest& api, const Snap
   if (config.db_max_rows && plan.shape != CallShape::scalar && plan.shape != CallShape::single_row) {
     read.range.limit = std::min(read.range.limit.value_or(*config.db_max_rows), *config.db_max_rows);
   }
-  auto media = negotiate_call(api, snapshot, config, plan);
+  std::vector<Offer> targets;
+  auto media = negotiate_call(api, snapshot, config, plan, targets);
   if (!media) return media.take_error();
   read.media = *media;
+  if (auto st = plan_explain(read, targets); !st) return st.take_error();
 
   // GET/HEAD always read-only; POST too for STABLE/IMMUTABLE functions.
   plan.read_only = !post || f.volatility != 'v';

@@ -43,8 +43,6 @@ Result<MutatePlan> plan_mutate(const ApiRequest& req, const Payload* payload,
   plan.action = req.action;
   plan.read = std::move(*read);
   plan.read.range = RowRange{};  // db-max-rows does not cap writes
-  plan.read.order.clear();
-  plan.read.explain_for.reset();
   const Table& t = plan.read.table;
 
   if (req.action == Action::upsert && !put_filters_ok(req, t)) return errors::invalid_put_filters();

@@ -207,6 +207,35 @@ const std::vector<Offer>& read_offers() {
 
 }  // namespace
 
+void add_plan_offers(std::vector<Offer>& offers) {
+  offers.push_back({Output::plan_text, "application/vnd.pgrst.plan"});
+  offers.push_back({Output::plan_text, "application/vnd.pgrst.plan+text"});
+  offers.push_back({Output::plan_json, "application/vnd.pgrst.plan+json"});
+}
+
+Status plan_explain(ReadPlan& plan, const std::vector<Offer>& targets) {
+  const Offer& media = plan.media;
+  if (media.output != Output::plan_text && media.output != Output::plan_json) return Ok{};
+  auto it = media.params.find("for");
+  auto target = negotiate(parse_accept(it == media.params.end() ? "application/json" : it->second),
+                          targets);
+  if (!target) return target.take_error();
+  plan.explain_for = *target;
+  if (auto opts = media.params.find("options"); opts != media.params.end()) {
+    std::string_view rest = opts->second;
+    while (!rest.empty()) {
+      size_t bar = rest.find('|');
+      std::string opt(rest.substr(0, bar));
+      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+      if (opt == "analyze" || opt == "verbose" || opt == "settings" || opt == "buffers" ||
+          opt == "wal") {
+        plan.explain_options.push_back(opt);
+      }
+    }
+  }
+  return Ok{};
+}
+
 Status resolve_read_tree(ReadPlan& plan, const QueryParams& params, const Snapshot& snapshot,
                          const Config& config) {
   int counter = 0;
@@ -282,34 +311,12 @@ Result<ReadPlan> plan_read(const ApiRequest& req, const Snapshot& snapshot, cons
       if (it != offers.end()) *it = h; else offers.push_back(h);
     }
   }
-  if (config.db_plan_enabled) {
-    offers.push_back({Output::plan_text, "application/vnd.pgrst.plan"});
-    offers.push_back({Output::plan_text, "application/vnd.pgrst.plan+text"});
-    offers.push_back({Output::plan_json, "application/vnd.pgrst.plan+json"});
-  }
+  if (config.db_plan_enabled) add_plan_offers(offers);
   auto media = catch_all ? Result<Offer>(handlers[0])
                          : negotiate(req.accept, offers.empty() ? read_offers() : offers);
   if (!media) return media.take_error();
   plan.media = *media;
-  if (media->output == Output::plan_text || media->output == Output::plan_json) {
-    auto it = media->params.find("for");
-    auto target = negotiate(parse_accept(it == media->params.end() ? "application/json" : it->second),
-                            read_offers());
-    if (!target) return target.take_error();
-    plan.explain_for = *target;
-    if (auto opts = media->params.find("options"); opts != media->params.end()) {
-      std::string_view rest = opts->second;
-      while (!rest.empty()) {
-        size_t bar = rest.find('|');
-        std::string opt(rest.substr(0, bar));
-        rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
-        if (opt == "analyze" || opt == "verbose" || opt == "settings" || opt == "buffers" ||
-            opt == "wal") {
-          plan.explain_options.push_back(opt);
-        }
-      }
-    }
-  }
+  if (auto st = plan_explain(plan, read_offers()); !st) return st.take_error();
   plan.head = req.head;
   auto tz = accepted_timezone(req.prefs, snapshot);
   if (!tz) return tz.take_error();

@@ -92,14 +92,16 @@ Status apply_response_gucs(const DbResult& db, Response& res) {
   return Ok{};
 }
 
+Response explain_response(const ReadPlan& plan, const DbResult& db) {
+  Response res;
+  res.headers.push_back({"Content-Type", content_type(plan.media)});
+  if (db.body) res.body = *db.body;
+  return res;
+}
+
 Result<Response> read_response(const ApiRequest& api, const ReadPlan& plan, const DbResult& db,
                                bool tx_overridable) {
-  if (plan.explain_for) {
-    Response res;
-    res.headers.push_back({"Content-Type", content_type(plan.media)});
-    if (db.body) res.body = *db.body;
-    return res;
-  }
+  if (plan.explain_for) return explain_response(plan, db);
   auto status = page_status(plan, db);
   if (!status) return status.take_error();
   Response res;

@@ -558,19 +558,22 @@ std::optional<Sql> build_count_explain(const ReadPlan& plan) {
   return sql;
 }
 
+Sql explained(const ReadPlan& plan, Sql statement) {
+  Sql sql;
+  sql.raw("EXPLAIN (FORMAT ").raw(plan.media.output == Output::plan_json ? "JSON" : "TEXT");
+  for (const auto& opt : plan.explain_options) sql.raw(", ").raw(to_upper_keyword(opt));
+  sql.raw(") ");
+  sql.text += statement.text;
+  sql.params = std::move(statement.params);
+  return sql;
+}
+
 Sql build_read(const ReadPlan& plan) {
   if (plan.explain_for) {
     ReadPlan inner = plan;
     inner.media = *plan.explain_for;
     inner.explain_for.reset();
-    Sql sql;
-    sql.raw("EXPLAIN (FORMAT ").raw(plan.media.output == Output::plan_json ? "JSON" : "TEXT");
-    for (const auto& opt : plan.explain_options) sql.raw(", ").raw(to_upper_keyword(opt));
-    sql.raw(") ");
-    Sql body = build_read(inner);
-    sql.text += body.text;
-    sql.params = std::move(body.params);
-    return sql;
+    return explained(plan, build_read(inner));
   }
   const Table& t = plan.table;
   const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);

@@ -125,6 +125,12 @@ void append_body_expr(Sql& sql, const CallPlan& plan) {
 }  // namespace
 
 Sql build_call(const CallPlan& plan) {
+  if (plan.read.explain_for) {
+    CallPlan inner = plan;
+    inner.read.media = *plan.read.explain_for;
+    inner.read.explain_for.reset();
+    return explained(plan.read, build_call(inner));
+  }
   const ReadPlan& r = plan.read;
   Sql sql;
   append_call(sql, plan);

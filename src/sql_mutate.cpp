@@ -169,6 +169,21 @@ void append_delete(Sql& sql, const MutatePlan& plan, const std::string& q) {
 }  // namespace
 
 WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
+  if (plan.read.explain_for) {
+    // EXPLAIN writes nothing (ANALYZE does, and then only a dry run's rollback still applies:
+    // the other checks count rows that EXPLAIN does not return).
+    MutatePlan inner = plan;
+    inner.read.media = *plan.read.explain_for;
+    inner.read.explain_for.reset();
+    inner.singular = false;
+    inner.max_affected.reset();
+    WriteStatements out = build_mutate(inner, nonce);
+    out.main = explained(plan.read, std::move(out.main));
+    GuardChecks dry_run;
+    dry_run.rollback = plan.rollback;
+    out.guard = build_guard(dry_run, nonce);
+    return out;
+  }
   const Table& t = plan.read.table;
   const std::string q = quote_ident(t.schema) + "." + quote_ident(t.name);
   WriteStatements out;
@@ -181,13 +196,12 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
   }
   sql.raw("), pgrst_source AS (");
   if (plan.ret == Return::representation) {
-    // The returned rows are read like the relation itself: select list and embeds (the root's
-    // filters were the write's WHERE and are not applied again).
+    // The returned rows are read like the relation itself: select list, embeds and order (v13);
+    // the root's filters were the write's WHERE and are not applied again.
     ReadNode node = plan.read;
     node.alias.clear();
     node.filters.clear();
     node.logic.clear();
-    node.order.clear();
     node.range = RowRange{};
     append_node_query(sql, node, "pgrst_mutation", "pgrst_mutation", "", false);
   } else {

@@ -26,6 +26,12 @@ Guard build_guard(const GuardChecks& checks, const std::string& nonce) {
   }
   Sql g;
   std::string n = g.placeholder(nonce);
+  if (!checks.put && !checks.singular && !checks.max_affected) {
+    // A dry run alone trips unconditionally, whether or not anything counted rows (EXPLAIN).
+    g.raw("SELECT ('pgrst-guard:' || ").raw(n).raw(" || ':rollback:0')::int");
+    out.statements.push_back(std::move(g));
+    return out;
+  }
   g.raw("SELECT CASE");
   if (checks.put) guard_arm(g, n, "a <> 1", "put");
   if (checks.singular) guard_arm(g, n, "a <> 1", "singular");

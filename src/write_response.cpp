@@ -46,6 +46,7 @@ Result<Response> write_response(const MutatePlan& plan, const DbResult& db) {
   if (db.guard) {
     if (auto e = guard_error(*db.guard)) return *e;
   }
+  if (plan.read.explain_for) return explain_response(plan.read, db);
   Response res;
   int64_t n = db.page_total;
   std::optional<int64_t> total;

@@ -61,6 +61,12 @@ Result<ReadPlan> plan_read(const ApiRequest& request, const Snapshot& snapshot,
 Status resolve_read_tree(ReadPlan& plan, const QueryParams& params, const Snapshot& snapshot,
                          const Config& config);
 
+// db-plan-enabled: the three application/vnd.pgrst.plan offers, and, when `plan.media` is one of
+// them, its `for=` type negotiated among `targets` and its `options=` into plan.explain_for and
+// plan.explain_options (reads, writes and RPC alike).
+void add_plan_offers(std::vector<Offer>& offers);
+Status plan_explain(ReadPlan& plan, const std::vector<Offer>& targets);
+
 // Prefer: timezone= checked against the snapshot's pg_timezone_names: unknown zones are ignored,
 // or 400 PGRST122 with handling=strict.
 Result<std::optional<std::string>> accepted_timezone(const Preferences& prefs,

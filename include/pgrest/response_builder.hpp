@@ -15,6 +15,9 @@ namespace pgrest {
 std::string content_type(const Offer& media);
 
 // `tx_overridable`: db-tx-end lets Prefer: tx= decide (then it is echoed).
+// The EXPLAIN output of a request whose plan.explain_for is set: 200, the plan media type, the
+// lines PostgreSQL returned (reads, writes and RPC alike, as PostgREST answers them).
+Response explain_response(const ReadPlan& plan, const DbResult& db);
 Result<Response> read_response(const ApiRequest& request, const ReadPlan& plan, const DbResult& db,
                                bool tx_overridable);
 

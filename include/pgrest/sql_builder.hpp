@@ -55,6 +55,9 @@ void append_total(Sql& sql, const ReadPlan& plan, const std::string& q);
 // GROUP BY of the non-aggregated fields when `fields` has an aggregate (nothing otherwise).
 void append_group_by(Sql& sql, const std::string& qualifier, const Table& table,
                      const std::vector<SelectField>& fields);
+// `EXPLAIN (FORMAT TEXT|JSON, <options>) ` + `statement` (built for plan.explain_for), for
+// Accept: application/vnd.pgrst.plan on reads, writes and RPC.
+Sql explained(const ReadPlan& plan, Sql statement);
 // The body column, aggregated from `_pgrst_t` rows (NULL for HEAD). CSV also reads its header
 // from the `pgrst_source` CTE, which the statement must then define.
 void append_body(Sql& sql, Output output, bool head);

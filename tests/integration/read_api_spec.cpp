@@ -234,6 +234,59 @@ BOOST_AUTO_TEST_CASE(execution_plan_media_type) {
   BOOST_TEST(json_norm(json.body).find("\"Output\":") != std::string::npos, json.body);
 }
 
+// Writes and calls answer the plan too (200, as PostgREST): EXPLAIN alone changes nothing, ANALYZE
+// runs the statement and commits it unless the request is a dry run.
+BOOST_AUTO_TEST_CASE(execution_plan_of_writes_and_calls) {
+  const std::vector<std::string> on = {"PGRST_DB_PLAN_ENABLED=true", "PGRST_DB_TX_END=commit-allow-override"};
+  auto items = [] { return sql_value("select count(*) from test.w_items").value_or("?"); };
+  sql_exec("delete from test.w_child; delete from test.w_items; insert into test.w_items (id, name) values (1, 'a'), (2, 'b')");
+  auto send = [&](const char* method, const std::string& target, const std::string& accept,
+                  const std::string& prefer, const std::string& body) {
+    Headers h = {{"Accept", accept}, {"Content-Type", "application/json"}};
+    if (!prefer.empty()) h.push_back({"Prefer", prefer});
+    return cgi(method, target, on, h, body);
+  };
+  auto posted = send("POST", "/w_items", "application/vnd.pgrst.plan+json", "return=representation",
+                     R"({"id":3,"name":"c"})");
+  BOOST_TEST(posted.status == 200, posted.body);
+  BOOST_TEST(posted.header("content-type").value_or("") ==
+             "application/vnd.pgrst.plan+json; for=\"application/json\"; charset=utf-8");
+  BOOST_TEST(json_norm(posted.body).find(R"("Node Type":"ModifyTable")") != std::string::npos, posted.body);
+  // The checks a write would run (PUT's one row, strict max-affected, a singular body) count rows
+  // EXPLAIN never produces: they are not applied to a plan.
+  BOOST_TEST(send("PUT", "/w_items?id=eq.9", "application/vnd.pgrst.plan", "", R"({"id":9,"name":"z"})").status == 200);
+  BOOST_TEST(send("PATCH", "/w_items", "application/vnd.pgrst.plan", "handling=strict, max-affected=1",
+                  R"({"name":"x"})").status == 200);
+  auto deleted = send("DELETE", "/w_items", "application/vnd.pgrst.plan; for=\"application/vnd.pgrst.object+json\"", "", "");
+  BOOST_TEST(deleted.status == 200, deleted.body);
+  BOOST_TEST(deleted.body.find("Delete on w_items") != std::string::npos, deleted.body);
+  BOOST_TEST(items() == "2");
+  BOOST_TEST(sql_value("select string_agg(name, ',' order by id) from test.w_items").value_or("") == "a,b");
+  // ANALYZE executes: undone by tx=rollback, kept otherwise.
+  auto dry = send("POST", "/w_items", "application/vnd.pgrst.plan; options=analyze", "tx=rollback", R"({"id":4,"name":"d"})");
+  BOOST_TEST(dry.status == 200, dry.body);
+  BOOST_TEST(dry.body.find("actual time=") != std::string::npos, dry.body);
+  BOOST_TEST(items() == "2");
+  BOOST_TEST(send("POST", "/w_items", "application/vnd.pgrst.plan; options=analyze", "", R"({"id":5,"name":"e"})").status == 200);
+  BOOST_TEST(items() == "3");
+  // RPC: a volatile function is planned, not called; GET with another target type.
+  std::string logs = sql_value("select count(*) from test.rpc_log").value_or("?");
+  auto call = send("POST", "/rpc/add_log", "application/vnd.pgrst.plan+json", "", R"({"msg":"planned"})");
+  BOOST_TEST(call.status == 200, call.body);
+  BOOST_TEST(json_norm(call.body).find(R"("Plan":)") != std::string::npos, call.body);
+  BOOST_TEST(sql_value("select count(*) from test.rpc_log").value_or("") == logs);
+  auto series = cgi("GET", "/rpc/all_items", on, {{"Accept", "application/vnd.pgrst.plan; for=\"text/csv\""}});
+  BOOST_TEST(series.status == 200, series.body);
+  BOOST_TEST(series.header("content-type").value_or("") ==
+             "application/vnd.pgrst.plan+text; for=\"text/csv\"; charset=utf-8");
+  // Off by default, for writes and calls as for reads.
+  CHECK_ERROR(http("POST", base_url("fastcgi"), "/w_items",
+                   {{"Accept", "application/vnd.pgrst.plan"}, {"Content-Type", "application/json"}},
+                   R"({"id":6,"name":"f"})"), 406, "PGRST107");
+  CHECK_ERROR(get("fastcgi", "/rpc/series?n=3", {{"Accept", "application/vnd.pgrst.plan"}}), 406, "PGRST107");
+  BOOST_TEST(items() == "3");
+}
+
 BOOST_AUTO_TEST_CASE(custom_media_type_handlers) {
   auto text = get("fastcgi", "/sales?order=id", {{"Accept", "text/plain"}});
   BOOST_TEST(text.status == 200, text.body);

@@ -408,6 +408,22 @@ BOOST_DATA_TEST_CASE(patch_representation_and_count, bdata::make(kFrontends), fe
   BOOST_TEST(none.header("content-range").value_or("") == "*/*");
 }
 
+// v13: order= sorts the rows a write returns (PostgREST ignored it before).
+BOOST_DATA_TEST_CASE(order_sorts_the_returned_rows, bdata::make(kFrontends), fe) {
+  seed_items();
+  const Headers rep = {{"Prefer", "return=representation"}};
+  auto patched = send(fe, "PATCH", "/w_items?select=id&order=id.desc", R"({"note":"x"})", rep);
+  BOOST_TEST(json_norm(patched.body) == R"([{"id":3},{"id":2},{"id":1}])");
+  auto posted = send(fe, "POST", "/w_items?select=id,name&order=name.desc",
+                     R"([{"id":4,"name":"d"},{"id":6,"name":"f"},{"id":5,"name":"e"}])", rep);
+  BOOST_TEST(posted.status == 201);
+  BOOST_TEST(json_norm(posted.body) == R"([{"id":6,"name":"f"},{"id":5,"name":"e"},{"id":4,"name":"d"}])");
+  auto deleted = send(fe, "DELETE", "/w_items?select=id&id=gt.3&order=id", "", rep);
+  BOOST_TEST(json_norm(deleted.body) == R"([{"id":4},{"id":5},{"id":6}])");
+  CHECK_ERROR(send(fe, "PATCH", "/w_items?order=nope", R"({"note":"y"})", rep), 400, "42703");
+  BOOST_TEST(q("select count(*) from test.w_items where note = 'y'") == "0");
+}
+
 BOOST_DATA_TEST_CASE(patch_with_an_array_body_uses_the_first_object, bdata::make(kFrontends), fe) {
   seed_items();
   auto r = send(fe, "PATCH", "/w_items?id=eq.1", R"([{"name":"first"},{"name":"second"}])");

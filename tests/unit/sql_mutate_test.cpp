@@ -77,6 +77,23 @@ BOOST_AUTO_TEST_CASE(plain_insert_has_no_guard_and_one_payload_parameter) {
   BOOST_TEST(w.main.text.find("RETURNING 1") != std::string::npos);
 }
 
+// Accept: application/vnd.pgrst.plan: the same statement under EXPLAIN, and of the checks only the
+// dry run's rollback, which must not depend on a row count EXPLAIN never makes.
+BOOST_AUTO_TEST_CASE(explained_write_keeps_only_the_dry_run_guard) {
+  MutatePlan p = plan_for(Action::update, "x");
+  p.read.explain_for = p.read.media;
+  p.read.media = Offer{Output::plan_json, "application/vnd.pgrst.plan+json"};
+  p.read.explain_options = {"analyze"};
+  WriteStatements w = build_mutate(p, "n");
+  BOOST_TEST(w.main.text.rfind("EXPLAIN (FORMAT JSON, ANALYZE) WITH pgrst_mutation AS (UPDATE ", 0) == 0,
+             w.main.text);
+  BOOST_REQUIRE_EQUAL(w.guard.statements.size(), 2u);
+  BOOST_TEST(w.guard.statements[0].text == "SET CONSTRAINTS ALL IMMEDIATE");
+  BOOST_TEST(w.guard.statements[1].text == "SELECT ('pgrst-guard:' || $1 || ':rollback:0')::int");
+  p.rollback = false;
+  BOOST_TEST(build_mutate(p, "n").guard.statements.empty());
+}
+
 BOOST_AUTO_TEST_CASE(patch_without_columns_is_a_no_op_select) {
   MutatePlan p = plan_for(Action::update, "x");
   p.columns.clear();
