@@ -79,7 +79,7 @@ Request request_from_cgi(const CgiParams& params, std::string body, bool is_cgi)
 
 std::string cgi_response(const Response& res) {
   std::string out = "Status: " + std::to_string(res.status);
-  std::string_view reason = reason_phrase(res.status);
+  std::string_view reason = reason_phrase(res);
   if (!reason.empty()) {
     out += ' ';
     out += reason;

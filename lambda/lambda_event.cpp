@@ -254,7 +254,7 @@ std::string render_response(const Response& res, const Event& ev) {
   std::string out = "{\"statusCode\":" + std::to_string(res.status);
   if (ev.kind == EventKind::alb) {
     std::string desc = std::to_string(res.status);
-    std::string_view reason = reason_phrase(res.status);
+    std::string_view reason = reason_phrase(res);
     if (!reason.empty()) desc += " " + std::string(reason);
     out += ",\"statusDescription\":" + json::quoted(desc);
   }

@@ -177,6 +177,7 @@ void finish(Response& res, bool head) {
 Response render_error(const Error& e) {
   Response res;
   res.status = e.status;
+  res.reason = e.reason;
   std::string body = "{\"code\":";
   json::append_quoted(body, e.code);
   body += ",\"details\":";

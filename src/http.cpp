@@ -71,6 +71,15 @@ void Response::set_header(std::string name, std::string value) {
   headers.push_back({std::move(name), std::move(value)});
 }
 
+std::string_view reason_phrase(const Response& res) {
+  if (res.reason && !res.reason->empty() &&
+      std::all_of(res.reason->begin(), res.reason->end(),
+                  [](unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); })) {
+    return *res.reason;
+  }
+  return reason_phrase(res.status);
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";

@@ -85,6 +85,7 @@ Error raised_pgrst(const std::string& message, const std::optional<std::string>&
   e.details = json::get_string(m.get(), "details");
   e.hint = json::get_string(m.get(), "hint");
   cJSON_ArrayForEach(h, headers) e.headers.push_back({h->string, h->valuestring});
+  e.reason = json::get_string(d.get(), "status_text");
   return e;
 }
 

@@ -20,6 +20,7 @@ struct Error {
   std::optional<std::string> hint;
   std::vector<Header> headers;         // e.g. WWW-Authenticate, Retry-After
   bool details_is_json = false;        // details holds a JSON document (PGRST201's array)
+  std::optional<std::string> reason;   // RAISE SQLSTATE 'PGRST' status_text: the status line's phrase
 };
 
 template <typename T>

@@ -30,6 +30,7 @@ struct Request {
 
 struct Response {
   int status = 200;
+  std::optional<std::string> reason;  // the status line's phrase when not the standard one
   std::vector<Header> headers;
   std::string body;
 
@@ -39,6 +40,9 @@ struct Response {
 
 // "Not Found" for 404 etc.; an empty string for codes without a standard phrase.
 std::string_view reason_phrase(int status);
+// The phrase for the response's status line: its own `reason` when that is printable text (it may
+// come from SQL, and must not break the line), else reason_phrase(status).
+std::string_view reason_phrase(const Response& response);
 
 // One line in the Apache combined log format, as PostgREST logs a request at log-level info.
 std::string access_log_line(const Request& request, const Response& response);

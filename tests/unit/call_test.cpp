@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_CASE(pgrst_raise_defines_the_response) {
                           R"({"status":420,"status_text":"Enhance","headers":{"X-A":"b"}})", {},
                           false);
   BOOST_TEST(e.status == 420);
+  BOOST_TEST(e.reason.value_or("") == "Enhance");
   BOOST_TEST(e.code == "123");
   BOOST_TEST(e.message == "m");
   BOOST_TEST(*e.details == "d");

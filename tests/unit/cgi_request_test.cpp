@@ -47,6 +47,13 @@ BOOST_AUTO_TEST_CASE(response_serialisation) {
              "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n{}");
   res.status = 332;
   BOOST_TEST(cgi_response(res).rfind("Status: 332\r\n", 0) == 0);
+  // RAISE SQLSTATE 'PGRST' status_text names the phrase; a line break in it cannot add a header.
+  res.reason = "My Custom Status";
+  BOOST_TEST(cgi_response(res).rfind("Status: 332 My Custom Status\r\nContent-Range", 0) == 0);
+  res.reason = "Evil\r\nSet-Cookie: x=1";
+  BOOST_TEST(cgi_response(res).rfind("Status: 332\r\nContent-Range", 0) == 0);
+  res.status = 404;
+  BOOST_TEST(cgi_response(res).rfind("Status: 404 Not Found\r\n", 0) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

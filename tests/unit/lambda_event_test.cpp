@@ -221,6 +221,9 @@ BOOST_AUTO_TEST_CASE(reply_alb_has_status_description_and_matching_headers) {
   not_found.status = 404;
   BOOST_TEST(json::get_string(reply(not_found, single).get(), "statusDescription").value_or("") ==
              "404 Not Found");
+  not_found.reason = "Gone Fishing";
+  BOOST_TEST(json::get_string(reply(not_found, single).get(), "statusDescription").value_or("") ==
+             "404 Gone Fishing");
 }
 
 BOOST_AUTO_TEST_CASE(binary_bodies_are_base64) {
