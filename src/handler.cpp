@@ -140,6 +140,12 @@ Result<Response> dispatch(const Request& req, Context& ctx) {
   ctx.timing.parse_end = RequestTiming::clock::now();
   if (!api) return api.take_error();
   if (api->action == Action::options) return options_response(*api, *ctx.snapshot);
+  if (api->target == Target::root && api->action == Action::read && ctx.config.db_root_spec) {
+    // db-root-spec: GET / is a call of that function, answered as /rpc/<name> would be.
+    api->target = Target::function;
+    api->name = *ctx.config.db_root_spec;
+    api->action = Action::call;
+  }
   if (api->target == Target::root && api->action == Action::read) {
     auto res = handle_root(req, *api, *auth, ctx);
     if (res && (api->profile_header || ctx.config.db_schemas.size() > 1)) {

@@ -58,6 +58,18 @@ BOOST_AUTO_TEST_CASE(privileges_of_the_role_decide) {
   BOOST_TEST(ignoring.at({"paths", "/secrets", "get"}) != nullptr);
 }
 
+BOOST_AUTO_TEST_CASE(root_spec_function_answers_the_root) {
+  const std::vector<std::string> env = {"PGRST_DB_ROOT_SPEC=root_doc"};
+  auto r = cgi("GET", "/", env);
+  BOOST_TEST(r.status == 200, r.body);
+  BOOST_TEST(r.header("content-type").value_or("") == "application/json; charset=utf-8");
+  BOOST_TEST(json_norm(r.body) == R"({"info":"custom root","role":"web_anon"})");
+  BOOST_TEST(cgi("HEAD", "/", env).status == 200);
+  CHECK_ERROR(cgi("GET", "/", {"PGRST_DB_ROOT_SPEC=no_such_root"}), 404, "PGRST202");
+  // Other paths are unaffected.
+  BOOST_TEST(cgi("GET", "/rpc/hello?name=x", env).body == R"("Hello, x")");
+}
+
 BOOST_AUTO_TEST_CASE(modes_media_and_proxy) {
   CHECK_ERROR(cgi("GET", "/", {"PGRST_OPENAPI_MODE=disabled"}), 404, "PGRST126");
   CHECK_ERROR(get("fastcgi", "/", {{"Accept", "text/csv"}}), 406, "PGRST107");
