@@ -166,8 +166,7 @@ int snapshot(const std::vector<std::string>& args) {
     return 2;
   }
   std::string report;
-  auto ok = take_snapshot(config->db_uri, config->db_schemas, out.value_or(config->snapshot), check,
-                          report);
+  auto ok = take_snapshot(*config, out.value_or(config->snapshot), check, report);
   if (!ok) {
     std::cerr << "pgrest snapshot: " << ok.error().message;
     if (ok.error().details) std::cerr << ": " << *ok.error().details;

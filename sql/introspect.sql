@@ -1,7 +1,8 @@
 -- pgrest schema introspection ("pgrest snapshot").
 --
--- One statement, one parameter:
+-- One statement, two parameters:
 --   $1  text[] literal of the exposed schemas, in configured order, e.g. '{test,api}'
+--   $2  json array of the in-database configuration read before (recorded as db_config)
 -- Returns one row, one column "snapshot" (json), format 1.
 --
 -- Runs as the authenticator role (LOGIN, NOINHERIT, not superuser): only
@@ -715,7 +716,8 @@ SELECT json_build_object(
                              ORDER BY s.rolname), '[]'::json)
     FROM role_settings s
   ),
-  'timezones', (SELECT json_agg(tz.name ORDER BY tz.name) FROM pg_catalog.pg_timezone_names tz)
+  'timezones', (SELECT json_agg(tz.name ORDER BY tz.name) FROM pg_catalog.pg_timezone_names tz),
+  'db_config', $2::json
 ) AS snapshot
 -- The FROM row is produced before the select list (and its sub-selects) is
 -- evaluated, so every pg_get_expr()/format_type() call sees the empty path.

@@ -143,7 +143,7 @@ const std::vector<Key>& keys() {
       opt_str("db-anon-role", &Config::db_anon_role),
       ignored("db-channel"),
       ignored("db-channel-enabled"),
-      ignored("db-config"),
+      boolean("db-config", &Config::db_config),
       list("db-extra-search-path", &Config::db_extra_search_path),
       list("db-hoisted-tx-settings", &Config::db_hoisted_tx_settings),
       {"db-max-rows", {"max-rows"},
@@ -161,7 +161,7 @@ const std::vector<Key>& keys() {
       ignored("db-pool-automatic-recovery"),
       ignored("db-pool-max-idletime", {"db-pool-timeout"}),
       ignored("db-pool-max-lifetime"),
-      ignored("db-pre-config"),
+      opt_str("db-pre-config", &Config::db_pre_config),
       opt_str("db-pre-request", &Config::db_pre_request, {"pre-request"}),
       ignored("db-prepared-statements"),
       opt_str("db-root-spec", &Config::db_root_spec, {"root-spec"}),
@@ -346,6 +346,30 @@ Result<Config> load_config(const std::vector<std::string>& env,
   }
   if (auto err = validate(c)) return errors::config(*err);
   return c;
+}
+
+const std::vector<std::string>& db_config_names() {
+  // PostgREST's list: what the database may decide; not how to reach it or pgrest's own keys.
+  static const std::vector<std::string> names = {
+      "db_aggregates_enabled", "db_anon_role", "db_extra_search_path", "db_hoisted_tx_settings",
+      "db_max_rows", "db_plan_enabled", "db_pre_request", "db_prepared_statements",
+      "db_root_spec", "db_schemas", "db_tx_end", "jwt_aud", "jwt_cache_max_lifetime",
+      "jwt_role_claim_key", "jwt_secret", "jwt_secret_is_base64", "openapi_mode",
+      "openapi_security_active", "openapi_server_proxy_uri", "raw_media_types",
+      "server_cors_allowed_origins", "server_timing_enabled", "server_trace_header"};
+  return names;
+}
+
+Status apply_db_config(Config& c, const std::vector<std::pair<std::string, std::string>>& settings) {
+  const auto& names = db_config_names();
+  for (const auto& [name, value] : settings) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '_', '-');
+    if (auto err = apply(c, key, value, "pgrst." + name)) return errors::config(*err);
+  }
+  if (auto err = validate(c)) return errors::config(*err + " (after the in-database configuration)");
+  return Ok{};
 }
 
 std::string dump_config(const Config& c) {

@@ -229,12 +229,13 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     return ctx;
   }
   ctx.config = std::move(*config);
-  auto auth = make_auth_state(ctx.config);
-  if (!auth) {
+  ctx.base_config = ctx.config;
+  // The JWT settings may come from the database (the snapshot): checked here first so that a bad
+  // one in the file or environment is reported even without a snapshot.
+  if (auto auth = make_auth_state(ctx.config); !auth) {
     ctx.startup_error = auth.take_error();
     return ctx;
   }
-  ctx.auth = std::move(*auth);
   ctx.config_loaded = true;
   // Stamped before opening: a replacement racing with the open is seen by the next check.
   ctx.snapshot_stamp = snapshot_stamp(ctx.config.snapshot);
@@ -243,7 +244,10 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     ctx.startup_error = snapshot.take_error();
     return ctx;
   }
-  ctx.snapshot.emplace(std::move(*snapshot));
+  if (auto st = install_snapshot(ctx, std::move(*snapshot)); !st) {
+    ctx.startup_error = st.take_error();
+    return ctx;
+  }
   std::string warning;
   if (auto refusal = check_authenticator(ctx.snapshot->meta(), ctx.config, warning)) {
     ctx.startup_error = std::move(*refusal);
@@ -253,6 +257,19 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
   if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
   ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
   return ctx;
+}
+
+Status install_snapshot(Context& ctx, Snapshot snapshot) {
+  Config config = ctx.base_config;
+  if (config.db_config) {
+    if (auto st = apply_db_config(config, snapshot.meta().db_config); !st) return st;
+  }
+  auto auth = make_auth_state(config);
+  if (!auth) return auth.take_error();
+  ctx.config = std::move(config);
+  ctx.auth = std::move(*auth);
+  ctx.snapshot.emplace(std::move(snapshot));
+  return Ok{};
 }
 
 Response handle_guarded(const Request& req, Context& ctx) {

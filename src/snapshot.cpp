@@ -211,6 +211,12 @@ Result<Snapshot> Snapshot::open(const std::string& path) {
     m.binary = json::get_bool(mh, "binary");
     s.meta_.media_handlers.push_back(std::move(m));
   }
+  const cJSON* setting = nullptr;
+  cJSON_ArrayForEach(setting, cJSON_GetObjectItemCaseSensitive(meta.get(), "db_config")) {
+    auto name = json::get_string(setting, "name");
+    auto value = json::get_string(setting, "value");
+    if (name && value) s.meta_.db_config.emplace_back(std::move(*name), std::move(*value));
+  }
   const cJSON* roles = cJSON_GetObjectItemCaseSensitive(meta.get(), "role_settings");
   const cJSON* r = nullptr;
   cJSON_ArrayForEach(r, roles) {
@@ -410,7 +416,7 @@ Status write_snapshot(const std::string& path, std::string_view introspection_js
   cJSON_AddNumberToObject(meta.get(), "format", kSnapshotFormat);
   cJSON_AddStringToObject(meta.get(), "fingerprint", sha256_hex(introspection_json).c_str());
   for (const char* key : {"pg_version", "schemas", "missing_schemas", "authenticator",
-                          "role_settings", "media_handlers"}) {
+                          "role_settings", "media_handlers", "db_config"}) {
     const cJSON* v = cJSON_GetObjectItemCaseSensitive(root, key);
     if (v == nullptr) continue;
     if (std::strcmp(key, "authenticator") == 0 && cJSON_IsObject(v)) {

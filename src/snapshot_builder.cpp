@@ -2,8 +2,11 @@
 // as the authenticator and writes the snapshot file.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
+#include "json.hpp"
 #include "pg.hpp"
+#include "pgrest/config.hpp"
 #include "pgrest/snapshot.hpp"
 #include "pgrest/sql.hpp"
 
@@ -12,6 +15,68 @@ namespace pgrest {
 extern const std::string_view kIntrospectSql;
 
 namespace {
+
+// The authenticator's pgrst.* settings, as PostgREST reads them: ALTER ROLE ... SET (a database's
+// own over the role-wide ones, read from the catalog: a pooled server connection may predate
+// them), then what db-pre-config set_config()s over those, in one transaction.
+Result<std::vector<std::pair<std::string, std::string>>> read_db_config(
+    PGconn* conn, const std::optional<std::string>& pre_config) {
+  const std::string names = array_literal(db_config_names());
+  const char* role_sql =
+      "SELECT substr(c.setting, 7, strpos(c.setting, '=') - 7), "
+      "       substr(c.setting, strpos(c.setting, '=') + 1) "
+      "FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) WITH ORDINALITY AS c(setting, i) "
+      "WHERE s.setrole = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
+      "  AND s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d "
+      "                            WHERE d.datname = current_database())) "
+      "  AND c.setting LIKE 'pgrst.%' "
+      "  AND substr(c.setting, 7, strpos(c.setting, '=') - 7) = ANY ($1::text[]) "
+      "ORDER BY s.setdatabase, c.i";
+  std::vector<std::pair<std::string, std::string>> out;
+  auto rows = [&](const detail::PgResult& r) -> Status {
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+      return errors::schema_cache(std::string("reading the in-database configuration: ") +
+                                  PQresultErrorMessage(r.get()));
+    }
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      if (PQgetisnull(r.get(), i, 1)) continue;
+      out.emplace_back(PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1));
+    }
+    return Ok{};
+  };
+  const char* params[] = {names.c_str()};
+  detail::PgResult role(PQexecParams(conn, role_sql, 1, nullptr, params, nullptr, nullptr, 0));
+  if (auto st = rows(role); !st) return st.take_error();
+  if (!pre_config) return out;
+  // Blank every name first: what the function does not set stays '' and is skipped, whatever
+  // the (possibly stale) session defaults of a pooled connection say.
+  Sql call;
+  size_t dot = pre_config->find('.');
+  call.raw("SELECT ");
+  if (dot == std::string::npos) call.ident(*pre_config);
+  else call.qualified(pre_config->substr(0, dot), pre_config->substr(dot + 1));
+  call.raw("()");
+  for (const char* step : {"BEGIN", "SELECT set_config('pgrst.' || n, '', true) FROM unnest($1::text[]) n"}) {
+    detail::PgResult r(PQexecParams(conn, step, std::strchr(step, '$') ? 1 : 0, nullptr, params, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+      return errors::schema_cache(std::string("db-pre-config: ") + PQresultErrorMessage(r.get()));
+    }
+  }
+  detail::PgResult called(PQexec(conn, call.text.c_str()));
+  if (PQresultStatus(called.get()) != PGRES_TUPLES_OK) {
+    std::string msg = PQresultErrorMessage(called.get());
+    detail::PgResult rollback(PQexec(conn, "ROLLBACK"));
+    return errors::schema_cache("db-pre-config " + *pre_config + ": " + msg);
+  }
+  detail::PgResult set(PQexecParams(
+      conn, "SELECT n, current_setting('pgrst.' || n, true) FROM unnest($1::text[]) n "
+            "WHERE current_setting('pgrst.' || n, true) <> ''",
+      1, nullptr, params, nullptr, nullptr, 0));
+  Status st = rows(set);
+  detail::PgResult commit(PQexec(conn, "ROLLBACK"));  // it only set transaction-local values
+  if (!st) return st.take_error();
+  return out;
+}
 
 // "tables added: a; removed: b; changed: c" and the same for functions, for `snapshot --check`.
 std::string describe_changes(const Snapshot& old_s, const Snapshot& new_s,
@@ -50,16 +115,31 @@ std::string describe_changes(const Snapshot& old_s, const Snapshot& new_s,
 
 }  // namespace
 
-Result<bool> take_snapshot(const std::string& db_uri, const std::vector<std::string>& schemas,
-                           const std::string& path, bool check_only, std::string& report) {
-  detail::PgConn conn(PQconnectdb(db_uri.c_str()));
+Result<bool> take_snapshot(const Config& config, const std::string& path, bool check_only,
+                           std::string& report) {
+  detail::PgConn conn(PQconnectdb(config.db_uri.c_str()));
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     return errors::connection(PQerrorMessage(conn.get()));
   }
+  std::vector<std::pair<std::string, std::string>> db_config;
+  if (config.db_config) {
+    auto read = read_db_config(conn.get(), config.db_pre_config);
+    if (!read) return read.take_error();
+    db_config = std::move(*read);
+  }
+  // The database's settings decide what is exposed, so they apply before the introspection.
+  Config effective = config;
+  if (auto st = apply_db_config(effective, db_config); !st) return st.take_error();
   std::string sql(kIntrospectSql);
-  std::string schemas_param = array_literal(schemas);
-  const char* params[] = {schemas_param.c_str()};
-  detail::PgResult res(PQexecParams(conn.get(), sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0));
+  std::string schemas_param = array_literal(effective.db_schemas);
+  std::string db_config_param = "[";
+  for (const auto& [name, value] : db_config) {
+    if (db_config_param.size() > 1) db_config_param += ",";
+    db_config_param += "{\"name\":" + json::quoted(name) + ",\"value\":" + json::quoted(value) + "}";
+  }
+  db_config_param += "]";
+  const char* params[] = {schemas_param.c_str(), db_config_param.c_str()};
+  detail::PgResult res(PQexecParams(conn.get(), sql.c_str(), 2, nullptr, params, nullptr, nullptr, 0));
   if (PQresultStatus(res.get()) != PGRES_TUPLES_OK || PQntuples(res.get()) != 1) {
     return errors::schema_cache(PQresultErrorMessage(res.get()));
   }
@@ -81,7 +161,7 @@ Result<bool> take_snapshot(const std::string& db_uri, const std::vector<std::str
     report = same ? "snapshot is up to date (" + existing->meta().fingerprint + ")"
                   : "snapshot is stale: the database schema changed since it was taken (" +
                         existing->meta().fingerprint + " → " + fresh->meta().fingerprint + ")" +
-                        describe_changes(*existing, *fresh, schemas);
+                        describe_changes(*existing, *fresh, effective.db_schemas);
     std::remove(tmp.c_str());
     return same;
   }

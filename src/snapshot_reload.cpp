@@ -21,7 +21,11 @@ SnapshotRefresh refresh_snapshot(Context& ctx, std::chrono::steady_clock::time_p
     out.error = snapshot.take_error();
     return out;
   }
-  ctx.snapshot.emplace(std::move(*snapshot));
+  if (auto st = install_snapshot(ctx, std::move(*snapshot)); !st) {
+    if (!ctx.snapshot) ctx.startup_error = st.error();
+    out.error = st.take_error();
+    return out;
+  }
   ctx.startup_error.reset();
   if (!ctx.db) ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
   out.reloaded = true;

@@ -25,6 +25,8 @@ struct Config {
   std::optional<int64_t> db_max_rows;
   std::optional<std::string> db_pre_request;
   std::optional<std::string> db_root_spec;
+  bool db_config = true;                     // read the authenticator's pgrst.* settings
+  std::optional<std::string> db_pre_config;  // a function that set_config()s pgrst.* settings
   TxEnd db_tx_end = TxEnd::commit;
   bool db_aggregates_enabled = false;
   bool db_allow_unsafe_authenticator = false;  // pgrest: serve with a superuser/BYPASSRLS authenticator
@@ -58,5 +60,12 @@ Result<Config> load_config(const std::vector<std::string>& env, const std::optio
 Result<std::vector<std::pair<std::string, std::string>>> parse_config_text(std::string_view text);
 
 std::string dump_config(const Config& config);
+
+// In-database configuration, as PostgREST reads it: the `pgrst.*` names it takes (in `_` form,
+// e.g. "db_schemas"), and applying such name/value pairs over a loaded config (they override the
+// file and the environment; a bad value is an error naming `pgrst.<name>`). `pgrest snapshot`
+// reads them and records them in the snapshot; every process applies the recorded ones.
+const std::vector<std::string>& db_config_names();
+Status apply_db_config(Config& config, const std::vector<std::pair<std::string, std::string>>& settings);
 
 }  // namespace pgrest

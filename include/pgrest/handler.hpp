@@ -22,7 +22,8 @@
 namespace pgrest {
 
 struct Context {
-  Config config;
+  Config config;       // base_config with the snapshot's in-database settings over it
+  Config base_config;  // from the file and the environment
   std::optional<Snapshot> snapshot;
   std::optional<Error> startup_error;  // bad config or snapshot: answered to every request
   AuthState auth;                      // JWT keys, role-claim path, verified-token cache
@@ -40,6 +41,11 @@ struct Context {
 // Loads config (env + optional file) and the snapshot. Never fails: problems are kept in
 // startup_error (and should be logged by the caller).
 Context make_context(const std::vector<std::string>& env, const std::optional<std::string>& config_file);
+
+// Puts `snapshot` in use with the configuration it implies: base_config, the in-database settings
+// the snapshot recorded over it (unless db-config is off), and the JWT state built from that. On
+// an error (a bad recorded value) nothing changes.
+Status install_snapshot(Context& context, Snapshot snapshot);
 
 Response handle(const Request& request, Context& context);
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "pgrest/config.hpp"
 #include "pgrest/error.hpp"
 
 namespace pgrest {
@@ -90,6 +91,8 @@ struct SnapshotMeta {
   bool authenticator_superuser = false;
   bool authenticator_bypassrls = false;
   std::vector<std::string> unsafe_roles;  // roles it can switch to that are superuser or BYPASSRLS
+  // In-database configuration `pgrest snapshot` read (pgrst.* names in `_` form, in order).
+  std::vector<std::pair<std::string, std::string>> db_config;
 };
 
 class Snapshot {
@@ -153,10 +156,12 @@ std::optional<SnapshotStamp> snapshot_stamp(const std::string& path);
 // Writes a snapshot from the introspection document (the JSON text sql/introspect.sql returns).
 Status write_snapshot(const std::string& path, std::string_view introspection_json);
 
-// `pgrest snapshot`: connect with `db_uri`, run sql/introspect.sql for `schemas`, write `path`.
-// With `check_only`, compare with the existing file's fingerprint instead (false when stale).
-Result<bool> take_snapshot(const std::string& db_uri, const std::vector<std::string>& schemas,
-                           const std::string& path, bool check_only, std::string& report);
+// `pgrest snapshot`: connect with config.db_uri, read the in-database configuration (db-config,
+// db-pre-config) and record it, run sql/introspect.sql for the schemas that configuration exposes,
+// write `path`. With `check_only`, compare with the existing file's fingerprint instead (false
+// when stale).
+Result<bool> take_snapshot(const Config& config, const std::string& path, bool check_only,
+                           std::string& report);
 
 // The closest name by edit distance, if close enough to be a useful hint.
 std::optional<std::string> closest_name(std::string_view name, const std::vector<std::string>& candidates);

@@ -70,4 +70,52 @@ BOOST_AUTO_TEST_CASE(a_fresh_snapshot_serves_a_new_table) {
   BOOST_TEST(r.body == "[]");
 }
 
+// In-database configuration, as PostgREST reads it: the authenticator's pgrst.* settings and what
+// db-pre-config sets, recorded by `pgrest snapshot`, override the file and the environment.
+BOOST_AUTO_TEST_CASE(in_database_configuration) {
+  struct Cleanup {
+    ~Cleanup() {
+      sql_exec("alter role authenticator reset pgrst.db_max_rows; "
+               "alter role authenticator reset pgrst.server_trace_header; "
+               "alter role authenticator reset pgrst.not_a_setting; "
+               "alter role authenticator reset pgrst.db_schemas; "
+               "drop function if exists public.pre_config()");
+    }
+  } cleanup;
+  const std::string dir = env("PGREST_TEST_DIR"), snap = dir + "/dbconfig.snapshot";
+  std::string out;
+  auto take = [&](const std::vector<std::string>& extra, const std::string& path) {
+    return run({env("PGREST_BIN"), "snapshot", "-o", path}, extra, out);
+  };
+  auto ids = [&](std::vector<std::string> extra, const Headers& headers = {}) {
+    extra.push_back("PGRST_SNAPSHOT=" + snap);
+    return cgi("GET", "/items?select=id&order=id", extra, headers);
+  };
+  sql_exec("alter role authenticator set pgrst.db_max_rows = '1'; "
+           "alter role authenticator set pgrst.server_trace_header = 'X-Db-Trace'; "
+           "alter role authenticator set pgrst.not_a_setting = 'ignored'");
+  BOOST_TEST(take({"PGRST_DB_MAX_ROWS=3"}, snap) == 0, out);
+  auto one = ids({"PGRST_DB_MAX_ROWS=3"}, {{"X-Db-Trace", "t1"}});
+  BOOST_TEST(json_norm(one.body) == R"([{"id":1}])", one.body);  // the database wins
+  BOOST_TEST(one.header("x-db-trace").value_or("") == "t1");
+  auto off = ids({"PGRST_DB_CONFIG=false"});
+  BOOST_TEST(json_norm(off.body).rfind(R"([{"id":1},{"id":2})", 0) == 0, off.body);
+  // db-pre-config: what the function sets wins over the role's settings.
+  sql_exec("create function public.pre_config() returns void language sql as "
+           "$$ select set_config('pgrst.db_max_rows', '2', true) $$");
+  BOOST_TEST(take({"PGRST_DB_PRE_CONFIG=public.pre_config"}, snap) == 0, out);
+  BOOST_TEST(json_norm(ids({}).body) == R"([{"id":1},{"id":2}])");
+  // A bad value stops the snapshot, naming the setting.
+  sql_exec("alter role authenticator set pgrst.db_max_rows = 'many'");
+  BOOST_TEST(take({}, dir + "/bad.snapshot") != 0, out);
+  BOOST_TEST(out.find("pgrst.db_max_rows") != std::string::npos, out);
+  // pgrst.db_schemas decides what the snapshot exposes.
+  sql_exec("alter role authenticator reset pgrst.db_max_rows; "
+           "alter role authenticator set pgrst.db_schemas = 'private'");
+  BOOST_TEST(take({}, snap) == 0, out);
+  auto hidden = cgi("GET", "/hidden", {"PGRST_SNAPSHOT=" + snap});
+  BOOST_TEST(hidden.status == 200, hidden.body);
+  CHECK_ERROR(ids({}), 404, "PGRST205");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -51,6 +51,21 @@ BOOST_AUTO_TEST_CASE(unknown_keys_and_bad_values_name_the_key) {
   BOOST_TEST(missing_file.error().message.find("/nonexistent/pgrest.conf") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(in_database_settings_override_and_name_their_key) {
+  auto c = load_config({"PGRST_DB_MAX_ROWS=3", "PGRST_DB_SCHEMAS=api"}, std::nullopt);
+  BOOST_REQUIRE(c);
+  BOOST_TEST(c->db_config);
+  BOOST_TEST(apply_db_config(*c, {{"db_max_rows", "1"}, {"db_schemas", "a, b"},
+                                  {"db_uri", "postgresql://elsewhere"}, {"unknown_thing", "x"}}).ok());
+  BOOST_TEST(*c->db_max_rows == 1);
+  BOOST_TEST((c->db_schemas == std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(c->db_uri == "postgresql://");  // how to reach the database is not the database's
+  auto bad = apply_db_config(*c, {{"db_tx_end", "sometimes"}});
+  BOOST_TEST(!bad.ok());
+  BOOST_TEST(bad.error().message.find("pgrst.db_tx_end") != std::string::npos, bad.error().message);
+  BOOST_TEST(!apply_db_config(*c, {{"db_schemas", ""}}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(aliases_and_dump) {
   auto c = load_config({"PGRST_DB_SCHEMA=one", "PGRST_MAX_ROWS=7"}, std::nullopt);
   BOOST_REQUIRE(c.ok());
