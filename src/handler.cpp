@@ -230,12 +230,12 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
   }
   ctx.config = std::move(*config);
   ctx.base_config = ctx.config;
-  // The JWT settings may come from the database (the snapshot): checked here first so that a bad
-  // one in the file or environment is reported even without a snapshot.
-  if (auto auth = make_auth_state(ctx.config); !auth) {
+  auto auth = make_auth_state(ctx.config);
+  if (!auth) {
     ctx.startup_error = auth.take_error();
     return ctx;
   }
+  ctx.auth = std::move(*auth);
   ctx.config_loaded = true;
   // Stamped before opening: a replacement racing with the open is seen by the next check.
   ctx.snapshot_stamp = snapshot_stamp(ctx.config.snapshot);
@@ -260,14 +260,20 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
 }
 
 Status install_snapshot(Context& ctx, Snapshot snapshot) {
-  Config config = ctx.base_config;
-  if (config.db_config) {
-    if (auto st = apply_db_config(config, snapshot.meta().db_config); !st) return st;
+  const auto& recorded = snapshot.meta().db_config;
+  bool from_db = ctx.base_config.db_config && !recorded.empty();
+  // Without in-database settings, before or now, the configuration and JWT state stay as they are.
+  if (from_db || ctx.db_config_applied) {
+    Config config = ctx.base_config;
+    if (from_db) {
+      if (auto st = apply_db_config(config, recorded); !st) return st;
+    }
+    auto auth = make_auth_state(config);
+    if (!auth) return auth.take_error();
+    ctx.config = std::move(config);
+    ctx.auth = std::move(*auth);
+    ctx.db_config_applied = from_db;
   }
-  auto auth = make_auth_state(config);
-  if (!auth) return auth.take_error();
-  ctx.config = std::move(config);
-  ctx.auth = std::move(*auth);
   ctx.snapshot.emplace(std::move(snapshot));
   return Ok{};
 }

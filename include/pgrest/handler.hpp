@@ -24,6 +24,7 @@ namespace pgrest {
 struct Context {
   Config config;       // base_config with the snapshot's in-database settings over it
   Config base_config;  // from the file and the environment
+  bool db_config_applied = false;  // config differs from base_config by the snapshot's settings
   std::optional<Snapshot> snapshot;
   std::optional<Error> startup_error;  // bad config or snapshot: answered to every request
   AuthState auth;                      // JWT keys, role-claim path, verified-token cache

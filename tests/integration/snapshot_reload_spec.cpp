@@ -81,6 +81,30 @@ BOOST_AUTO_TEST_CASE(fastcgi_workers_pick_up_a_new_snapshot_without_a_restart) {
   BOOST_TEST(count_status("/reload_probe", 404) == 8);
 }
 
+// In-database configuration arrives with the snapshot: a worker applies it on reload, and goes back
+// to the file/environment configuration when a later snapshot records none.
+BOOST_AUTO_TEST_CASE(workers_apply_the_in_database_configuration_of_a_new_snapshot) {
+  struct Reset {
+    ~Reset() {
+      sql_exec("alter role authenticator reset pgrst.db_max_rows");
+      std::string out;  // no BOOST_REQUIRE in a destructor
+      if (run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0) BOOST_ERROR(out);
+      let_workers_look();
+    }
+  } reset;
+  auto count = [] { return pgtest::json_norm(get("fastcgi", "/items?select=id").body); };
+  const std::string all = count();
+  BOOST_TEST(all.rfind(R"([{"id":1},{"id":2})", 0) == 0, all);
+  sql_exec("alter role authenticator set pgrst.db_max_rows = '1'");
+  snapshot_now();
+  let_workers_look();
+  for (int i = 0; i < 8; ++i) BOOST_TEST(count() == R"([{"id":1}])");
+  sql_exec("alter role authenticator reset pgrst.db_max_rows");
+  snapshot_now();
+  let_workers_look();
+  for (int i = 0; i < 8; ++i) BOOST_TEST(count() == all);
+}
+
 BOOST_AUTO_TEST_CASE(a_broken_replacement_keeps_the_previous_snapshot_serving) {
   std::string path = env("PGRST_SNAPSHOT");
   std::string good = read_file(path);
