@@ -247,6 +247,18 @@ std::optional<std::string> validate(const Config& c) {
       c.jwt_secret->front() != '{' && c.jwt_secret->front() != '@') {
     return "'jwt-secret' must be at least 32 characters long";
   }
+  // v13.0.4: an audience with a ':' is a URI (RFC 3986 scheme, then no spaces).
+  if (c.jwt_aud && c.jwt_aud->find(':') != std::string::npos) {
+    const std::string& a = *c.jwt_aud;
+    size_t colon = a.find(':');
+    bool scheme = colon > 0 && std::isalpha(static_cast<unsigned char>(a[0])) &&
+                  std::all_of(a.begin(), a.begin() + static_cast<long>(colon), [](unsigned char ch) {
+                    return std::isalnum(ch) || ch == '+' || ch == '-' || ch == '.';
+                  });
+    if (!scheme || a.find_first_of(" \t\r\n<>\"{}|\\^`") != std::string::npos) {
+      return "invalid value for 'jwt-aud': a value with ':' must be a URI";
+    }
+  }
   if (c.openapi_mode != "follow-privileges" && c.openapi_mode != "ignore-privileges" &&
       c.openapi_mode != "disabled") {
     return "invalid value for 'openapi-mode': expected follow-privileges, ignore-privileges or "
@@ -343,6 +355,14 @@ Result<Config> load_config(const std::vector<std::string>& env,
     if (auto err = match->set(c, value)) {
       return errors::config("invalid value for '" + name + "': " + *err);
     }
+  }
+  // db-uri = "@path": the connection string is in that file, as PostgREST reads it.
+  if (!c.db_uri.empty() && c.db_uri.front() == '@') {
+    std::ifstream f(c.db_uri.substr(1));
+    if (!f) return errors::config("cannot read the 'db-uri' file " + c.db_uri.substr(1));
+    std::stringstream buf;
+    buf << f.rdbuf();
+    c.db_uri = trim(buf.str());
   }
   if (auto err = validate(c)) return errors::config(*err);
   return c;

@@ -1,5 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+#include <fstream>
+
 #include "pgrest/config.hpp"
 
 using namespace pgrest;
@@ -64,6 +67,26 @@ BOOST_AUTO_TEST_CASE(in_database_settings_override_and_name_their_key) {
   BOOST_TEST(!bad.ok());
   BOOST_TEST(bad.error().message.find("pgrst.db_tx_end") != std::string::npos, bad.error().message);
   BOOST_TEST(!apply_db_config(*c, {{"db_schemas", ""}}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(db_uri_from_a_file_and_jwt_aud_as_uri) {
+  const std::string path = "/tmp/pgrest-config-test-db-uri";
+  {
+    std::ofstream f(path);
+    f << "host=/run/pg dbname=app user=authenticator\n";
+  }
+  auto c = load_config({"PGRST_DB_URI=@" + path}, std::nullopt);
+  std::remove(path.c_str());
+  BOOST_REQUIRE(c);
+  BOOST_TEST(c->db_uri == "host=/run/pg dbname=app user=authenticator");
+  auto missing = load_config({"PGRST_DB_URI=@/nonexistent/db-uri"}, std::nullopt);
+  BOOST_TEST(!missing.ok());
+  BOOST_TEST(load_config({"PGRST_JWT_AUD=https://api.example.com/v1"}, std::nullopt).ok());
+  BOOST_TEST(load_config({"PGRST_JWT_AUD=urn:pgrest:api"}, std::nullopt).ok());
+  BOOST_TEST(load_config({"PGRST_JWT_AUD=plain-audience"}, std::nullopt).ok());
+  auto bad = load_config({"PGRST_JWT_AUD=:no scheme"}, std::nullopt);
+  BOOST_TEST(!bad.ok());
+  BOOST_TEST(!load_config({"PGRST_JWT_AUD=http://a b"}, std::nullopt).ok());
 }
 
 BOOST_AUTO_TEST_CASE(aliases_and_dump) {
