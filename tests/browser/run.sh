@@ -13,10 +13,8 @@ export BROWSER_OUT=${BROWSER_OUT:-$BUILD_DIR/browser-screenshots}
 fail() { echo "browser: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 command -v node >/dev/null || fail "node is not installed (make deps)"
 [[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium is not installed (make deps)"
-# npm ci only when the lockfile changed since the last install.
-if [[ ! -f $HERE/node_modules/.package-lock.json ]] || [[ $HERE/package-lock.json -nt $HERE/node_modules/.package-lock.json ]]; then
-  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed"
-fi
+. "$ROOT/tests/support/node_suite.sh"
+node_suite_install "$HERE"
 rm -rf "$BROWSER_OUT" && mkdir -p "$BROWSER_OUT"
 
 tap=$(mktemp /tmp/pgrest-browser.XXXXXXXX)
@@ -25,11 +23,7 @@ PGRST_RAW_MEDIA_TYPES=text/html PGRST_JWT_SECRET=your-256-bit-secret-your-256-bi
 PGRST_DB_ANON_ROLE=web_anon \
   "$ROOT/tests/harness.sh" run --schemas todo --fixtures "$ROOT/sql/demo" -- \
   node --test --test-reporter=tap "$HERE/todo.test.mjs" "$HERE/openapi.test.mjs" </dev/null | tee "$tap"
-rc=${PIPESTATUS[0]}
-passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$tap" | tail -n 1)
-failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$tap" | tail -n 1)
-[[ -n $passed && -n $failed ]] || fail "no TAP summary (exit status $rc)"
-((rc != 0 && failed == 0)) && failed=1
+node_suite_counts "$tap" "${PIPESTATUS[0]}"
 echo "screenshots: $BROWSER_OUT"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -8,10 +8,8 @@ ROOT=$(cd "$HERE/../.." && pwd -P)
 
 fail() { echo "client: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 command -v node >/dev/null || fail "node is not installed (make deps)"
-# npm ci only when the lockfile changed since the last install.
-if [[ ! -f $HERE/node_modules/.package-lock.json ]] || [[ $HERE/package-lock.json -nt $HERE/node_modules/.package-lock.json ]]; then
-  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed"
-fi
+. "$ROOT/tests/support/node_suite.sh"
+node_suite_install "$HERE"
 
 tap=$(mktemp /tmp/pgrest-client.XXXXXXXX)
 trap 'rm -f "$tap"' EXIT
@@ -19,10 +17,6 @@ trap 'rm -f "$tap"' EXIT
 PGRST_DB_TX_END=commit-allow-override PGRST_DB_ANON_ROLE=web_anon \
   "$ROOT/tests/harness.sh" run --schemas api,personal --fixtures "$HERE/fixtures" -- \
   node --test --test-reporter=tap "$HERE/postgrest_js.test.mjs" </dev/null | tee "$tap"
-rc=${PIPESTATUS[0]}
-passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$tap" | tail -n 1)
-failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$tap" | tail -n 1)
-[[ -n $passed && -n $failed ]] || fail "no TAP summary (exit status $rc)"
-((rc != 0 && failed == 0)) && failed=1
+node_suite_counts "$tap" "${PIPESTATUS[0]}"
 echo "$passed passed, $failed failed"
 ((failed == 0))
