@@ -86,6 +86,8 @@ std::string cgi_response(const Response& res) {
   }
   out += "\r\n";
   for (const auto& h : res.headers) {
+    // A line break in a value (response.headers from SQL) would end the header block early.
+    if (h.value.find_first_of("\r\n") != std::string::npos) continue;
     out += h.name;
     out += ": ";
     out += h.value;

@@ -103,7 +103,9 @@ Result<ApiRequest> parse_api_request(const Request& req, const Config& config) {
   }
 
   GrammarOptions opts;
-  opts.rpc_args = api.target == Target::function && (m == "GET" || m == "HEAD");
+  // db-root-spec makes GET / a call: its query string holds the function's arguments.
+  bool call = api.target == Target::function || (api.target == Target::root && config.db_root_spec);
+  opts.rpc_args = call && (m == "GET" || m == "HEAD");
   auto params = parse_query(req.query, opts);
   if (!params) return params.take_error();
   api.params = std::move(*params);

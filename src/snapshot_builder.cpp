@@ -59,7 +59,9 @@ Result<std::vector<std::pair<std::string, std::string>>> read_db_config(
   for (const char* step : {"BEGIN", "SELECT set_config('pgrst.' || n, '', true) FROM unnest($1::text[]) n"}) {
     detail::PgResult r(PQexecParams(conn, step, std::strchr(step, '$') ? 1 : 0, nullptr, params, nullptr, nullptr, 0));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-      return errors::schema_cache(std::string("db-pre-config: ") + PQresultErrorMessage(r.get()));
+      std::string msg = PQresultErrorMessage(r.get());
+      detail::PgResult end(PQexec(conn, "ROLLBACK"));
+      return errors::schema_cache("db-pre-config: " + msg);
     }
   }
   detail::PgResult called(PQexec(conn, call.text.c_str()));
@@ -73,7 +75,7 @@ Result<std::vector<std::pair<std::string, std::string>>> read_db_config(
             "WHERE current_setting('pgrst.' || n, true) <> ''",
       1, nullptr, params, nullptr, nullptr, 0));
   Status st = rows(set);
-  detail::PgResult commit(PQexec(conn, "ROLLBACK"));  // it only set transaction-local values
+  detail::PgResult end(PQexec(conn, "ROLLBACK"));  // undoes what the function set
   if (!st) return st.take_error();
   return out;
 }
@@ -122,10 +124,15 @@ Result<bool> take_snapshot(const Config& config, const std::string& path, bool c
     return errors::connection(PQerrorMessage(conn.get()));
   }
   std::vector<std::pair<std::string, std::string>> db_config;
+  std::string skipped;
   if (config.db_config) {
     auto read = read_db_config(conn.get(), config.db_pre_config);
     if (!read) return read.take_error();
-    db_config = std::move(*read);
+    // The snapshot is a file copied to every host and Lambda package: no secret goes into it.
+    for (auto& kv : *read) {
+      if (kv.first == "jwt_secret") skipped = "; pgrst.jwt_secret is not recorded in it (set jwt-secret in the environment or the config file)";
+      else db_config.push_back(std::move(kv));
+    }
   }
   // The database's settings decide what is exposed, so they apply before the introspection.
   Config effective = config;
@@ -170,7 +177,7 @@ Result<bool> take_snapshot(const Config& config, const std::string& path, bool c
   if (!written) return written.take_error();
   const auto& m = written->meta();
   report = "wrote " + path + " (" + std::to_string(doc.size()) + " bytes of schema, fingerprint " +
-           m.fingerprint.substr(0, 16) + ")";
+           m.fingerprint.substr(0, 16) + ")" + skipped;
   return true;
 }
 

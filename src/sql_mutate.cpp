@@ -67,7 +67,8 @@ void append_returning(Sql& sql, const MutatePlan& plan, const std::string& q) {
   const Table& t = plan.read.table;
   std::vector<std::string> cols;
   if (plan.ret == Return::representation) {
-    if (!plan.read.embeds.empty()) {  // the embeds join on FK columns that may not be selected
+    // Embeds join on FK columns, and order= may sort by columns, that are not selected.
+    if (!plan.read.embeds.empty() || !plan.read.order.empty()) {
       sql.raw(q).raw(".*");
       return;
     }

@@ -65,6 +65,8 @@ BOOST_AUTO_TEST_CASE(root_spec_function_answers_the_root) {
   BOOST_TEST(r.header("content-type").value_or("") == "application/json; charset=utf-8");
   BOOST_TEST(json_norm(r.body) == R"({"info":"custom root","role":"web_anon"})");
   BOOST_TEST(cgi("HEAD", "/", env).status == 200);
+  BOOST_TEST(json_norm(cgi("GET", "/?info=from%20the%20query", env).body) ==
+             R"({"info":"from the query","role":"web_anon"})");
   CHECK_ERROR(cgi("GET", "/", {"PGRST_DB_ROOT_SPEC=no_such_root"}), 404, "PGRST202");
   // Other paths are unaffected.
   BOOST_TEST(cgi("GET", "/rpc/hello?name=x", env).body == R"("Hello, x")");

@@ -105,6 +105,30 @@ BOOST_AUTO_TEST_CASE(workers_apply_the_in_database_configuration_of_a_new_snapsh
   for (int i = 0; i < 8; ++i) BOOST_TEST(count() == all);
 }
 
+// A reloaded snapshot's authenticator is judged as at start-up: one that became BYPASSRLS makes the
+// workers refuse (503 PGRSTX01), and the next snapshot of a safe one lifts the refusal.
+BOOST_AUTO_TEST_CASE(a_reload_judges_the_authenticator_again) {
+  struct Reset {
+    ~Reset() {
+      sql_exec("alter role authenticator nobypassrls");
+      std::string out;  // no BOOST_REQUIRE in a destructor
+      if (run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0) BOOST_ERROR(out);
+      let_workers_look();
+    }
+  } reset;
+  sql_exec("alter role authenticator bypassrls");
+  std::string out;
+  BOOST_TEST(run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0, out);  // written, and warned about
+  BOOST_TEST(out.find("UNSAFE") != std::string::npos, out);
+  let_workers_look();
+  BOOST_TEST(count_status("/items?select=id&id=eq.1", 503) == 8);
+  CHECK_ERROR(get("fastcgi", "/items?select=id&id=eq.1"), 503, "PGRSTX01");
+  sql_exec("alter role authenticator nobypassrls");
+  snapshot_now();
+  let_workers_look();
+  BOOST_TEST(count_status("/items?select=id&id=eq.1", 200) == 8);
+}
+
 BOOST_AUTO_TEST_CASE(a_broken_replacement_keeps_the_previous_snapshot_serving) {
   std::string path = env("PGRST_SNAPSHOT");
   std::string good = read_file(path);

@@ -79,6 +79,7 @@ BOOST_AUTO_TEST_CASE(in_database_configuration) {
                "alter role authenticator reset pgrst.server_trace_header; "
                "alter role authenticator reset pgrst.not_a_setting; "
                "alter role authenticator reset pgrst.db_schemas; "
+               "alter role authenticator reset pgrst.jwt_secret; "
                "drop function if exists public.pre_config()");
     }
   } cleanup;
@@ -93,8 +94,12 @@ BOOST_AUTO_TEST_CASE(in_database_configuration) {
   };
   sql_exec("alter role authenticator set pgrst.db_max_rows = '1'; "
            "alter role authenticator set pgrst.server_trace_header = 'X-Db-Trace'; "
-           "alter role authenticator set pgrst.not_a_setting = 'ignored'");
+           "alter role authenticator set pgrst.not_a_setting = 'ignored'; "
+           "alter role authenticator set pgrst.jwt_secret = 'secret-in-the-database-0123456789abcdef'");
   BOOST_TEST(take({"PGRST_DB_MAX_ROWS=3"}, snap) == 0, out);
+  // The snapshot file travels to every host: the secret is left out, and the command says so.
+  BOOST_TEST(out.find("pgrst.jwt_secret is not recorded") != std::string::npos, out);
+  BOOST_TEST(read_file(snap).find("secret-in-the-database") == std::string::npos);
   auto one = ids({"PGRST_DB_MAX_ROWS=3"}, {{"X-Db-Trace", "t1"}});
   BOOST_TEST(json_norm(one.body) == R"([{"id":1}])", one.body);  // the database wins
   BOOST_TEST(one.header("x-db-trace").value_or("") == "t1");

@@ -418,6 +418,10 @@ BOOST_DATA_TEST_CASE(order_sorts_the_returned_rows, bdata::make(kFrontends), fe)
                      R"([{"id":4,"name":"d"},{"id":6,"name":"f"},{"id":5,"name":"e"}])", rep);
   BOOST_TEST(posted.status == 201);
   BOOST_TEST(json_norm(posted.body) == R"([{"id":6,"name":"f"},{"id":5,"name":"e"},{"id":4,"name":"d"}])");
+  // Sorted by a column the representation does not select.
+  auto by_name = send(fe, "PATCH", "/w_items?select=id&id=gt.3&order=name.asc", R"({"note":"z"})", rep);
+  BOOST_TEST(by_name.status == 200, by_name.body);
+  BOOST_TEST(json_norm(by_name.body) == R"([{"id":4},{"id":5},{"id":6}])");
   auto deleted = send(fe, "DELETE", "/w_items?select=id&id=gt.3&order=id", "", rep);
   BOOST_TEST(json_norm(deleted.body) == R"([{"id":4},{"id":5},{"id":6}])");
   CHECK_ERROR(send(fe, "PATCH", "/w_items?order=nope", R"({"note":"y"})", rep), 400, "42703");
