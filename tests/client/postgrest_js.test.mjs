@@ -229,8 +229,17 @@ test('errors arrive in PostgREST shape', async () => {
     (e) => e.code === 'PGRST205' && typeof e.message === 'string');
 });
 
-test('explain is refused as an unacceptable media type (db-plan-enabled is not supported)', async () => {
-  failed(await anon.from('users').select().explain(), 406, 'PGRST107');
+test('explain() returns the plan of reads, writes and calls without running a write (db-plan-enabled)', async () => {
+  const text = ok(await anon.from('users').select('username').eq('username', 'supabot').explain());
+  assert.equal(typeof text, 'string');
+  assert.match(text, /Aggregate/);
+  const json = ok(await anon.from('users').select('username').explain({ format: 'json', analyze: true }));
+  assert.ok(Array.isArray(json) && json[0].Plan && 'Actual Rows' in json[0].Plan, JSON.stringify(json));
+  const insert = ok(await anon.from('channels').insert({ slug: 'js-explained' }).explain());
+  assert.match(insert, /Insert on channels/);
+  assert.deepEqual(ok(await anon.from('channels').select('slug').eq('slug', 'js-explained')), []);
+  assert.match(ok(await anon.rpc('offline_user', { name_param: 'supabot' }).explain()), /Aggregate|Result/);
+  assert.equal(ok(await anon.rpc('get_status', { name_param: 'supabot' })), 'ONLINE');
 });
 
 // ---- RPC ------------------------------------------------------------------------------------
@@ -322,6 +331,13 @@ test('update and delete with filters, returning rows and counts', async () => {
   assert.equal(none.count, 0);
   ok(await anon.from('users').update({ status: 'ONLINE' }).eq('username', 'dragarcia'), 204);
   assert.equal(ok(await anon.rpc('get_status', { name_param: 'dragarcia' })), 'ONLINE');
+});
+
+test('maxAffected on a call needs a SETOF function (PGRST128)', async () => {
+  failed(await anon.rpc('offline_user', { name_param: 'awailas' }).maxAffected(1), 400, 'PGRST128');
+  assert.equal(ok(await anon.rpc('get_status', { name_param: 'awailas' })), 'ONLINE');
+  assert.deepEqual(ok(await anon.rpc('get_username_and_status', { name_param: 'awailas' }).maxAffected(1)),
+    [{ username: 'awailas', status: 'ONLINE' }]);
 });
 
 test('maxAffected refuses an update over too many rows and changes nothing', async () => {

@@ -13,8 +13,9 @@ node_suite_install "$HERE"
 
 tap=$(mktemp /tmp/pgrest-client.XXXXXXXX)
 trap 'rm -f "$tap"' EXIT
-# tx=rollback is honoured only when the configuration allows it, as in PostgREST.
-PGRST_DB_TX_END=commit-allow-override PGRST_DB_ANON_ROLE=web_anon \
+# tx=rollback is honoured only when the configuration allows it, as in PostgREST; explain() needs
+# db-plan-enabled.
+PGRST_DB_TX_END=commit-allow-override PGRST_DB_PLAN_ENABLED=true PGRST_DB_ANON_ROLE=web_anon \
   "$ROOT/tests/harness.sh" run --schemas api,personal --fixtures "$HERE/fixtures" -- \
   node --test --test-reporter=tap "$HERE/postgrest_js.test.mjs" </dev/null | tee "$tap"
 node_suite_counts "$tap" "${PIPESTATUS[0]}"
