@@ -117,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       settings(req, *api, plan->read_only, plan->read.timezone);
       (void)build_call(*plan);
       (void)build_call_count_explain(*plan);
-      (void)build_isolation(*plan);
+      (void)build_isolation(plan->isolation);
     }
   } else if (api->target == Target::relation) {
     std::optional<Payload> payload;
