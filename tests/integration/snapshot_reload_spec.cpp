@@ -44,12 +44,14 @@ int count_status(const std::string& target, int status, int n = 8) {
   return hits;
 }
 
-// Leaves the schema and the live snapshot as the other specs expect them.
-struct DropProbe {
-  ~DropProbe() {
-    sql_exec("drop table if exists test.reload_probe");
+// Leaves the database and the live snapshot as the other specs expect them: runs `undo`, takes
+// the snapshot again and lets the workers see it (no BOOST_REQUIRE: it runs in a destructor).
+struct Restore {
+  std::string undo;
+  ~Restore() {
+    sql_exec(undo);
     std::string out;
-    run({env("PGREST_BIN"), "snapshot"}, {}, out);
+    if (run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0) BOOST_ERROR(out);
     let_workers_look();
   }
 };
@@ -59,7 +61,7 @@ struct DropProbe {
 BOOST_AUTO_TEST_SUITE(snapshot_reload)
 
 BOOST_AUTO_TEST_CASE(fastcgi_workers_pick_up_a_new_snapshot_without_a_restart) {
-  DropProbe cleanup;
+  Restore restore{"drop table if exists test.reload_probe"};
   BOOST_TEST(count_status("/reload_probe", 404) == 8);
   sql_exec("create table test.reload_probe (id int); insert into test.reload_probe values (42);"
            "grant select on test.reload_probe to web_anon;");
@@ -84,14 +86,7 @@ BOOST_AUTO_TEST_CASE(fastcgi_workers_pick_up_a_new_snapshot_without_a_restart) {
 // In-database configuration arrives with the snapshot: a worker applies it on reload, and goes back
 // to the file/environment configuration when a later snapshot records none.
 BOOST_AUTO_TEST_CASE(workers_apply_the_in_database_configuration_of_a_new_snapshot) {
-  struct Reset {
-    ~Reset() {
-      sql_exec("alter role authenticator reset pgrst.db_max_rows");
-      std::string out;  // no BOOST_REQUIRE in a destructor
-      if (run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0) BOOST_ERROR(out);
-      let_workers_look();
-    }
-  } reset;
+  Restore restore{"alter role authenticator reset pgrst.db_max_rows"};
   auto count = [] { return pgtest::json_norm(get("fastcgi", "/items?select=id").body); };
   const std::string all = count();
   BOOST_TEST(all.rfind(R"([{"id":1},{"id":2})", 0) == 0, all);
@@ -108,14 +103,7 @@ BOOST_AUTO_TEST_CASE(workers_apply_the_in_database_configuration_of_a_new_snapsh
 // A reloaded snapshot's authenticator is judged as at start-up: one that became BYPASSRLS makes the
 // workers refuse (503 PGRSTX01), and the next snapshot of a safe one lifts the refusal.
 BOOST_AUTO_TEST_CASE(a_reload_judges_the_authenticator_again) {
-  struct Reset {
-    ~Reset() {
-      sql_exec("alter role authenticator nobypassrls");
-      std::string out;  // no BOOST_REQUIRE in a destructor
-      if (run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0) BOOST_ERROR(out);
-      let_workers_look();
-    }
-  } reset;
+  Restore restore{"alter role authenticator nobypassrls"};
   sql_exec("alter role authenticator bypassrls");
   std::string out;
   BOOST_TEST(run({env("PGREST_BIN"), "snapshot"}, {}, out) != 0, out);  // written, and warned about
