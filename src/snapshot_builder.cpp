@@ -2,13 +2,13 @@
 // as the authenticator and writes the snapshot file.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include "json.hpp"
 #include "pg.hpp"
 #include "pgrest/config.hpp"
 #include "pgrest/snapshot.hpp"
 #include "pgrest/sql.hpp"
+#include "pgrest/sql_call.hpp"
 
 namespace pgrest {
 
@@ -48,35 +48,25 @@ Result<std::vector<std::pair<std::string, std::string>>> read_db_config(
   detail::PgResult role(PQexecParams(conn, role_sql, 1, nullptr, params, nullptr, nullptr, 0));
   if (auto st = rows(role); !st) return st.take_error();
   if (!pre_config) return out;
-  // Blank every name first: what the function does not set stays '' and is skipped, whatever
-  // the (possibly stale) session defaults of a pooled connection say.
-  Sql call;
-  size_t dot = pre_config->find('.');
-  call.raw("SELECT ");
-  if (dot == std::string::npos) call.ident(*pre_config);
-  else call.qualified(pre_config->substr(0, dot), pre_config->substr(dot + 1));
-  call.raw("()");
-  for (const char* step : {"BEGIN", "SELECT set_config('pgrst.' || n, '', true) FROM unnest($1::text[]) n"}) {
-    detail::PgResult r(PQexecParams(conn, step, std::strchr(step, '$') ? 1 : 0, nullptr, params, nullptr, nullptr, 0));
-    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-      std::string msg = PQresultErrorMessage(r.get());
-      detail::PgResult end(PQexec(conn, "ROLLBACK"));
-      return errors::schema_cache("db-pre-config: " + msg);
+  // One transaction, always rolled back: blank every name (what the function does not set stays
+  // '' and is skipped, whatever the possibly stale session defaults of a pooled connection say),
+  // call the function, read what it set. The first failing step is the one reported.
+  auto exec = [&](const std::string& sql, int nparams) {
+    return detail::PgResult(PQexecParams(conn, sql.c_str(), nparams, nullptr, params, nullptr, nullptr, 0));
+  };
+  detail::PgResult begin = exec("BEGIN", 0);
+  detail::PgResult blank = exec("SELECT set_config('pgrst.' || n, '', true) FROM unnest($1::text[]) n", 1);
+  detail::PgResult called = exec(build_pre_request(*pre_config).text, 0);
+  detail::PgResult set = exec("SELECT n, current_setting('pgrst.' || n, true) FROM unnest($1::text[]) n "
+                              "WHERE current_setting('pgrst.' || n, true) <> ''", 1);
+  detail::PgResult end = exec("ROLLBACK", 0);
+  for (const detail::PgResult* r : {&begin, &blank, &called}) {
+    ExecStatusType st = PQresultStatus(r->get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      return errors::schema_cache("db-pre-config " + *pre_config + ": " + PQresultErrorMessage(r->get()));
     }
   }
-  detail::PgResult called(PQexec(conn, call.text.c_str()));
-  if (PQresultStatus(called.get()) != PGRES_TUPLES_OK) {
-    std::string msg = PQresultErrorMessage(called.get());
-    detail::PgResult rollback(PQexec(conn, "ROLLBACK"));
-    return errors::schema_cache("db-pre-config " + *pre_config + ": " + msg);
-  }
-  detail::PgResult set(PQexecParams(
-      conn, "SELECT n, current_setting('pgrst.' || n, true) FROM unnest($1::text[]) n "
-            "WHERE current_setting('pgrst.' || n, true) <> ''",
-      1, nullptr, params, nullptr, nullptr, 0));
-  Status st = rows(set);
-  detail::PgResult end(PQexec(conn, "ROLLBACK"));  // undoes what the function set
-  if (!st) return st.take_error();
+  if (auto st = rows(set); !st) return st.take_error();
   return out;
 }
 
