@@ -241,6 +241,14 @@ std::optional<std::string> apply(Config& c, const std::string& key, const std::s
   return std::nullopt;
 }
 
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return std::nullopt;
+  std::stringstream buf;
+  buf << f.rdbuf();
+  return buf.str();
+}
+
 std::optional<std::string> validate(const Config& c) {
   if (c.db_schemas.empty()) return "'db-schemas' must name at least one schema";
   if (c.jwt_secret && !c.jwt_secret_is_base64 && c.jwt_secret->size() < 32 &&
@@ -323,11 +331,9 @@ Result<Config> load_config(const std::vector<std::string>& env,
     if (kv.rfind("PGRST_CONFIG=", 0) == 0 && !path) path = kv.substr(13);
   }
   if (path && !path->empty()) {
-    std::ifstream f(*path);
-    if (!f) return errors::config("cannot read config file '" + *path + "'");
-    std::stringstream buf;
-    buf << f.rdbuf();
-    auto pairs = parse_config_text(buf.str());
+    auto text = read_text_file(*path);
+    if (!text) return errors::config("cannot read config file '" + *path + "'");
+    auto pairs = parse_config_text(*text);
     if (!pairs) return pairs.take_error();
     for (const auto& [k, v] : *pairs) {
       if (auto err = apply(c, k, v, k)) return errors::config(*err);
@@ -358,11 +364,9 @@ Result<Config> load_config(const std::vector<std::string>& env,
   }
   // db-uri = "@path": the connection string is in that file, as PostgREST reads it.
   if (!c.db_uri.empty() && c.db_uri.front() == '@') {
-    std::ifstream f(c.db_uri.substr(1));
-    if (!f) return errors::config("cannot read the 'db-uri' file " + c.db_uri.substr(1));
-    std::stringstream buf;
-    buf << f.rdbuf();
-    c.db_uri = trim(buf.str());
+    auto text = read_text_file(c.db_uri.substr(1));
+    if (!text) return errors::config("cannot read the 'db-uri' file " + c.db_uri.substr(1));
+    c.db_uri = trim(*text);
   }
   if (auto err = validate(c)) return errors::config(*err);
   return c;
