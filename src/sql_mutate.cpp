@@ -176,8 +176,6 @@ WriteStatements build_mutate(const MutatePlan& plan, const std::string& nonce) {
     MutatePlan inner = plan;
     inner.read.media = *plan.read.explain_for;
     inner.read.explain_for.reset();
-    inner.singular = false;
-    inner.max_affected.reset();
     WriteStatements out = build_mutate(inner, nonce);
     out.main = explained(plan.read, std::move(out.main));
     GuardChecks dry_run;
