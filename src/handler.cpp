@@ -248,15 +248,20 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
     ctx.startup_error = st.take_error();
     return ctx;
   }
+  judge_authenticator(ctx);
+  return ctx;
+}
+
+void judge_authenticator(Context& ctx) {
   std::string warning;
   if (auto refusal = check_authenticator(ctx.snapshot->meta(), ctx.config, warning)) {
     ctx.startup_error = std::move(*refusal);
-    return ctx;
+    return;
   }
   // Loud on purpose: every process start of an unsafe deployment says so in the server's log.
   if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
-  ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
-  return ctx;
+  ctx.startup_error.reset();
+  if (!ctx.db) ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
 }
 
 Status install_snapshot(Context& ctx, Snapshot snapshot) {

@@ -1,9 +1,5 @@
 #include "pgrest/snapshot_reload.hpp"
 
-#include <cstdio>
-
-#include "pgrest/authenticator_check.hpp"
-
 namespace pgrest {
 
 SnapshotRefresh refresh_snapshot(Context& ctx, std::chrono::steady_clock::time_point now,
@@ -31,16 +27,8 @@ SnapshotRefresh refresh_snapshot(Context& ctx, std::chrono::steady_clock::time_p
     return out;
   }
   out.reloaded = true;
-  // The new snapshot's authenticator is judged as at start-up: a refusal keeps (or starts)
-  // answering 503, and a fixed one lifts it.
-  std::string warning;
-  if (auto refusal = check_authenticator(ctx.snapshot->meta(), ctx.config, warning)) {
-    ctx.startup_error = std::move(*refusal);
-    return out;
-  }
-  if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
-  ctx.startup_error.reset();
-  if (!ctx.db) ctx.db = std::make_unique<Database>(ctx.config.db_uri, ctx.config.db_timeout_seconds);
+  // Judged as at start-up: a refusal keeps (or starts) answering 503, a fixed one lifts it.
+  judge_authenticator(ctx);
   return out;
 }
 

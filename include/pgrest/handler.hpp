@@ -47,6 +47,10 @@ Context make_context(const std::vector<std::string>& env, const std::optional<st
 // the snapshot recorded over it (unless db-config is off), and the JWT state built from that. On
 // an error (a bad recorded value) nothing changes.
 Status install_snapshot(Context& context, Snapshot snapshot);
+// Then the superuser rule for the snapshot in use: a refusal becomes the answer to every request;
+// otherwise the start-up error is lifted, an allowed unsafe authenticator logged, and the database
+// client made.
+void judge_authenticator(Context& context);
 
 Response handle(const Request& request, Context& context);
 
